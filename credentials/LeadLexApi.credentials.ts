@@ -1,0 +1,55 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class LeadLexApi implements ICredentialType {
+	name = 'leadLexApi';
+
+	displayName = 'LeadLex API';
+
+	icon: Icon = { light: 'file:icons/leadLex.svg', dark: 'file:icons/leadLex.dark.svg' };
+
+	documentationUrl = 'https://docs.leadlex.com';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Your LeadLex API key (wbk_live_…). Updating contacts needs the write:contacts scope; the credential test needs read:contacts.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://data.leadlex.com/functions/v1/api-gateway',
+			required: true,
+			description: 'The API gateway root, without /v1. Change it only for a proxy or the Contact Hub sandbox.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(new RegExp("/+$"), "")}}',
+			url: '/v1/contacts',
+			method: 'GET',
+			qs: { per_page: 1 },
+		},
+	};
+}

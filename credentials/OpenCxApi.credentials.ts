@@ -1,0 +1,54 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class OpenCxApi implements ICredentialType {
+	name = 'openCxApi';
+
+	displayName = 'OpenCX API';
+
+	icon: Icon = { light: 'file:icons/openCx.svg', dark: 'file:icons/openCx.dark.svg' };
+
+	documentationUrl = 'https://docs.open.cx';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Your OpenCX API key (ocx_live_…), from the OpenCX dashboard. A scoped key needs contacts:write to update and org:read for the credential test.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.open.cx',
+			required: true,
+			description: 'The API root. Change it only for a proxy or the Contact Hub sandbox.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(new RegExp("/+$"), "")}}',
+			url: '/org',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,55 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class RazeApi implements ICredentialType {
+	name = 'razeApi';
+
+	displayName = 'Raze API';
+
+	icon: Icon = { light: 'file:icons/raze.svg', dark: 'file:icons/raze.dark.svg' };
+
+	documentationUrl = 'https://developer.getraze.co';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Your Raze API key (gr_live_…). Updating contacts needs the contacts:write permission; the credential test needs contacts:read.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://app.getraze.com',
+			required: true,
+			description: 'The app root, without /external/v1. Change it only for a proxy or the Contact Hub sandbox.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-API-Key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(new RegExp("/+$"), "")}}',
+			url: '/external/v1/contacts',
+			method: 'GET',
+			qs: { limit: 1 },
+		},
+	};
+}

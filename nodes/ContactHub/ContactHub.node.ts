@@ -1,0 +1,29 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { credentials, properties, subtitle } from './description';
+import { updateContacts } from './engine/run';
+
+export class ContactHub implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Contact Hub',
+		name: 'contactHub',
+		icon: { light: 'file:contactHub.svg', dark: 'file:contactHub.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle,
+		description: 'Update a contact in Bland AI, LeadLex, OpenCX or Raze',
+		defaults: {
+			name: 'Contact Hub',
+		},
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials,
+		properties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await updateContacts.call(this);
+	}
+}

@@ -1,0 +1,301 @@
+import type { INodeCredentialDescription, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { PROVIDERS } from './providers/registry';
+import type { ContactField } from './providers/types';
+
+/** Providers that accept a field, for its displayOptions. */
+function providersWith(field: ContactField): string[] {
+	return PROVIDERS.filter((provider) => provider.fields.includes(field)).map((provider) => provider.id);
+}
+
+/** The UI definition of every update field, before provider hints and visibility are applied. */
+const FIELD_PROPERTIES: Record<ContactField, Omit<INodeProperties, 'name'>> = {
+	name: {
+		displayName: 'Name',
+		type: 'string',
+		default: '',
+		description: "The contact's full name",
+	},
+	email: {
+		displayName: 'Email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		description: "The contact's email address",
+	},
+	phone: {
+		displayName: 'Phone',
+		type: 'string',
+		default: '',
+		description: "The contact's phone number, with country code",
+	},
+	company: {
+		displayName: 'Company',
+		type: 'string',
+		default: '',
+		description: "The contact's company name",
+	},
+	jobTitle: {
+		displayName: 'Job Title',
+		type: 'string',
+		default: '',
+		description: "The contact's job title or position",
+	},
+	linkedinUrl: {
+		displayName: 'LinkedIn URL',
+		type: 'string',
+		placeholder: 'https://www.linkedin.com/in/jane-doe',
+		default: '',
+		description: "The contact's LinkedIn profile URL",
+	},
+	externalId: {
+		displayName: 'External ID',
+		type: 'string',
+		default: '',
+		description: 'Your own ID for the contact, e.g. from your CRM',
+	},
+	notes: {
+		displayName: 'Notes',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		description: "Text to add to the contact's notes",
+	},
+	tags: {
+		displayName: 'Tags',
+		type: 'string',
+		placeholder: 'hot-lead, enterprise',
+		default: '',
+		description: 'Comma-separated tags, or an array of tags from an expression',
+	},
+	customFields: {
+		displayName: 'Custom Fields',
+		type: 'fixedCollection',
+		placeholder: 'Add Custom Field',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description:
+			'Key-value pairs, or a JSON object (From JSON). An expression may also give the whole object.',
+		options: [
+			{
+				displayName: 'Field',
+				name: 'field',
+				values: [
+					{ displayName: 'Key', name: 'key', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+			{
+				displayName: 'From JSON',
+				name: 'json',
+				values: [
+					{
+						displayName: 'JSON Object',
+						name: 'object',
+						type: 'json',
+						default: '{}',
+						description: 'A JSON object of custom fields, e.g. {"plan": "pro"}',
+					},
+				],
+			},
+		],
+	},
+	httpActionOverrides: {
+		displayName: 'HTTP Action Overrides',
+		type: 'json',
+		default: '{}',
+		description:
+			'Values OpenCX uses when its AI agent calls your HTTP actions for this contact: an object with query_params, path_params, body_params and headers, each mapping names to text',
+	},
+};
+
+/**
+ * The Update Fields options: one per field and distinct description, shown only for the providers
+ * that accept the field, with each provider's semantics where it differs.
+ */
+export function updateFieldOptions(): INodeProperties[] {
+	const options: INodeProperties[] = [];
+	for (const [field, base] of Object.entries(FIELD_PROPERTIES) as Array<[ContactField, INodeProperties]>) {
+		const byDescription = new Map<string, string[]>();
+		for (const id of providersWith(field)) {
+			const hint = PROVIDERS.find((provider) => provider.id === id)?.fieldHints?.[field];
+			const description = hint ?? String(base.description);
+			byDescription.set(description, [...(byDescription.get(description) ?? []), id]);
+		}
+		for (const [description, providers] of byDescription) {
+			options.push({ ...base, name: field, description, displayOptions: { show: { '/provider': providers } } });
+		}
+	}
+	return options.sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+const providerOptions: INodePropertyOptions[] = PROVIDERS.map((provider) => ({
+	name: provider.label,
+	value: provider.id,
+}));
+
+/** The Options collection; its defaults are the engine's defaults. */
+export const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: { resource: ['contact'], operation: ['update'] } },
+	options: [
+		{
+			displayName: 'Dry Run',
+			name: 'dryRun',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to validate and build each request without sending it; outputs the method, URL, headers (API key hidden) and body',
+		},
+		{
+			displayName: 'Max Requests per Minute',
+			name: 'maxRequestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				"Spaces requests so no more than this many start in any minute; 0 means no limit. Set it below your plan's limit. It applies to this execution only: with several executions or queue-mode workers at once, divide the vendor's limit between them.",
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 3,
+			description:
+				'How often to retry a request that was rate-limited, or that failed with a server or network error when repeating it is safe. LeadLex updates with Notes are never retried after they may have arrived, since notes are appended.',
+		},
+		{
+			displayName: 'Max Retry Wait (Seconds)',
+			name: 'maxRetryWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 60,
+			description: 'The longest wait before one retry, even if the vendor asks for longer',
+		},
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			options: [
+				{
+					name: 'Simplified',
+					value: 'simplified',
+					description: 'The same contact fields for every provider',
+				},
+				{
+					name: 'Raw',
+					value: 'raw',
+					description: "The provider's answer as it came (OpenCX answers with an empty object)",
+				},
+			],
+			default: 'simplified',
+		},
+		{
+			displayName: 'Parallel Requests',
+			name: 'parallelRequests',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 1,
+			description: 'How many updates to send at once. Output keeps the order of the input.',
+		},
+		{
+			displayName: 'Retry on Rate Limit',
+			name: 'retryOnRateLimit',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to wait as long as the vendor asks (Retry-After, rate-limit reset) and try again when it answers 429 Too Many Requests',
+		},
+		{
+			displayName: 'Send Empty Values',
+			name: 'sendEmptyValues',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to send fields that are empty, to clear them at the provider. Off: empty fields are skipped, so an empty expression never wipes data.',
+		},
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30000,
+			description: 'How long to wait for the provider to answer one request, in milliseconds',
+		},
+	],
+};
+
+/** The node's parameters, in the order the editor shows them. */
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Provider',
+		name: 'provider',
+		type: 'options',
+		noDataExpression: true,
+		options: providerOptions,
+		default: 'blandAi',
+		description: 'The platform that holds the contact. Each needs its own credential.',
+	},
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [{ name: 'Contact', value: 'contact' }],
+		default: 'contact',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['contact'] } },
+		options: [
+			{
+				name: 'Update',
+				value: 'update',
+				description: 'Update a contact',
+				action: 'Update a contact',
+			},
+		],
+		default: 'update',
+	},
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: { show: { resource: ['contact'], operation: ['update'] } },
+		description: "The provider's ID of the contact to update, e.g. from an earlier node",
+	},
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: { resource: ['contact'], operation: ['update'] } },
+		description:
+			'Only the fields you add are sent; the rest of the contact stays as it is. Fields that are empty after expressions resolve are skipped.',
+		options: updateFieldOptions(),
+	},
+	optionsProperty,
+];
+
+/** The node subtitle: the chosen provider's name, e.g. "Update contact in LeadLex". */
+export const subtitle = `={{"Update contact in " + (${JSON.stringify(
+	Object.fromEntries(PROVIDERS.map((provider) => [provider.id, provider.label])),
+)})[$parameter["provider"]]}}`;
+
+/** One credential per provider, shown only while that provider is chosen. */
+export const credentials: INodeCredentialDescription[] = PROVIDERS.map((provider) => ({
+	name: provider.credential.name,
+	required: true,
+	displayOptions: { show: { provider: [provider.id] } },
+}));

@@ -1,0 +1,276 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ContactField, ContactProvider, ContactUpdate, HttpActionOverrides } from '../providers/types';
+
+/** Reports a field value the node refuses, before anything is sent; it never returns. */
+export type Fail = (field: string, message: string) => never;
+
+/** The label a user sees for each field, used in error messages. */
+export const FIELD_LABELS: Record<ContactField | 'contactId', string> = {
+	contactId: 'Contact ID',
+	name: 'Name',
+	email: 'Email',
+	phone: 'Phone',
+	company: 'Company',
+	jobTitle: 'Job Title',
+	linkedinUrl: 'LinkedIn URL',
+	externalId: 'External ID',
+	notes: 'Notes',
+	tags: 'Tags',
+	customFields: 'Custom Fields',
+	httpActionOverrides: 'HTTP Action Overrides',
+};
+
+const TEXT_FIELDS = [
+	'name',
+	'email',
+	'phone',
+	'company',
+	'jobTitle',
+	'linkedinUrl',
+	'externalId',
+	'notes',
+] as const;
+
+const OVERRIDE_KEYS = ['query_params', 'path_params', 'body_params', 'headers'] as const;
+
+// Deliberately loose: one @, no spaces, a dot in the domain. Vendors with a stricter rule say so.
+const GENERAL_EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+/** Options that change how fields are read. */
+export interface FieldOptions {
+	sendEmptyValues: boolean;
+}
+
+function isEmpty(value: unknown): boolean {
+	if (value === undefined || value === null) return true;
+	if (typeof value === 'string') return value.trim() === '';
+	if (Array.isArray(value)) return value.length === 0;
+	if (typeof value === 'object') return Object.keys(value).length === 0;
+	return false;
+}
+
+function isPlainObject(value: unknown): value is IDataObject {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Parses a JSON object given as text or as an object; anything else is refused. */
+export function parseJsonObject(value: unknown, field: string, fail: Fail): IDataObject {
+	let parsed = value;
+	if (typeof value === 'string') {
+		try {
+			parsed = JSON.parse(value);
+		} catch {
+			fail(field, `${FIELD_LABELS[field as ContactField] ?? field} is not valid JSON`);
+		}
+	}
+	if (!isPlainObject(parsed)) {
+		fail(
+			field,
+			`${FIELD_LABELS[field as ContactField] ?? field} must be a JSON object like {"key": "value"}, got ${describe(parsed)}`,
+		);
+	}
+	return parsed;
+}
+
+function describe(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	if (typeof value === 'string') return `the text "${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
+	return `a ${typeof value}`;
+}
+
+/** A contact ID as it goes into the path: text, trimmed, never empty nor a dot segment. */
+export function readContactId(value: unknown, fail: Fail): string {
+	if (typeof value !== 'string' && typeof value !== 'number') {
+		fail('contactId', `Contact ID must be text, got ${describe(value)}`);
+	}
+	const id = String(value).trim();
+	if (id === '') fail('contactId', 'Contact ID is empty');
+	// URL parsers resolve "." and ".." segments even when encoded, which would leave the contact path.
+	if (/^(\.|%2e){1,2}$/i.test(id)) {
+		fail('contactId', `Contact ID "${id}" is not a valid ID`);
+	}
+	return id;
+}
+
+/** Tags from a comma-separated text or an array of strings. */
+export function readTags(value: unknown, fail: Fail): string[] {
+	if (typeof value === 'string') {
+		return value
+			.split(',')
+			.map((tag) => tag.trim())
+			.filter((tag) => tag !== '');
+	}
+	if (Array.isArray(value)) {
+		return value.map((tag, index) => {
+			if (typeof tag !== 'string') {
+				fail('tags', `Tags must be text, but tag ${index + 1} is ${describe(tag)}`);
+			}
+			return tag.trim();
+		}).filter((tag) => tag !== '');
+	}
+	fail('tags', `Tags must be comma-separated text or an array of text, got ${describe(value)}`);
+}
+
+/**
+ * Custom fields from the UI's key/value pairs and JSON entries, or from a JSON object given by
+ * an expression. Later entries win.
+ */
+export function readCustomFields(value: unknown, fail: Fail): IDataObject {
+	if (!isPlainObject(value)) return parseJsonObject(value, 'customFields', fail);
+	const isUiShape =
+		Object.keys(value).length > 0 &&
+		Object.keys(value).every((key) => key === 'field' || key === 'json') &&
+		Object.values(value).every(Array.isArray);
+	if (!isUiShape) return value;
+
+	const result: IDataObject = {};
+	for (const entry of (value.json as IDataObject[] | undefined) ?? []) {
+		Object.assign(result, parseJsonObject(entry.object, 'customFields', fail));
+	}
+	for (const entry of (value.field as IDataObject[] | undefined) ?? []) {
+		const key = typeof entry.key === 'string' ? entry.key.trim() : '';
+		if (key === '') {
+			if (isEmpty(entry.value)) continue;
+			fail('customFields', 'Custom Fields has a value without a key');
+		}
+		result[key] = entry.value as IDataObject[string];
+	}
+	return result;
+}
+
+/** Values as text, for vendors that store text only; numbers and booleans convert, the rest is refused. */
+export function toStringMap(
+	object: IDataObject,
+	field: string,
+	what: string,
+	fail: Fail,
+): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [key, value] of Object.entries(object)) {
+		if (typeof value === 'string') out[key] = value;
+		else if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
+		else {
+			fail(
+				field,
+				`${what} "${key}" must be text, a number or true/false, got ${describe(value)}`,
+			);
+		}
+	}
+	return out;
+}
+
+/** OpenCX's http_action_overrides: only its four maps, each text to text. */
+export function readHttpActionOverrides(value: unknown, fail: Fail): HttpActionOverrides {
+	const object = parseJsonObject(value, 'httpActionOverrides', fail);
+	const result: HttpActionOverrides = {};
+	for (const [key, map] of Object.entries(object)) {
+		if (!(OVERRIDE_KEYS as readonly string[]).includes(key)) {
+			fail(
+				'httpActionOverrides',
+				`HTTP Action Overrides has an unknown key "${key}"; allowed: ${OVERRIDE_KEYS.join(', ')}`,
+			);
+		}
+		if (!isPlainObject(map)) {
+			fail(
+				'httpActionOverrides',
+				`HTTP Action Overrides "${key}" must be an object of text values, got ${describe(map)}`,
+			);
+		}
+		result[key as keyof HttpActionOverrides] = toStringMap(
+			map,
+			'httpActionOverrides',
+			`HTTP Action Overrides ${key}`,
+			fail,
+		);
+	}
+	return result;
+}
+
+function checkEmail(email: string, provider: ContactProvider, fail: Fail): void {
+	const pattern = provider.emailPattern ?? GENERAL_EMAIL;
+	if (!pattern.test(email)) {
+		fail('email', `Email "${email}" is not a valid email address for ${provider.label}`);
+	}
+}
+
+function checkLinkedinUrl(url: string, fail: Fail): void {
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(url);
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+		fail('linkedinUrl', `LinkedIn URL "${url}" must be a web address starting with https://`);
+	}
+}
+
+/**
+ * Turns the Update Fields collection into a validated update for one provider. Fields the
+ * provider does not accept are refused; empty values are dropped unless `sendEmptyValues`.
+ */
+export function buildUpdate(
+	raw: IDataObject,
+	provider: ContactProvider,
+	options: FieldOptions,
+	fail: Fail,
+): ContactUpdate {
+	const update: ContactUpdate = {};
+	for (const [field, value] of Object.entries(raw)) {
+		const known = field as ContactField;
+		if (!(known in FIELD_LABELS) || field === 'contactId') {
+			fail(field, `"${field}" is not a field of Update Contact`);
+		}
+		if (!provider.fields.includes(known)) {
+			fail(field, `${FIELD_LABELS[known]} is not accepted by ${provider.label}`);
+		}
+		if (isEmpty(value)) {
+			if (!options.sendEmptyValues) continue;
+			if (known === 'tags') update.tags = [];
+			else if (known === 'customFields') update.customFields = {};
+			else if (known === 'httpActionOverrides') update.httpActionOverrides = {};
+			else update[known] = '';
+			continue;
+		}
+		readField(update, known, value, provider, options, fail);
+	}
+	return update;
+}
+
+function readField(
+	update: ContactUpdate,
+	field: ContactField,
+	value: unknown,
+	provider: ContactProvider,
+	options: FieldOptions,
+	fail: Fail,
+): void {
+	if ((TEXT_FIELDS as readonly string[]).includes(field)) {
+		if (typeof value !== 'string' && typeof value !== 'number') {
+			fail(field, `${FIELD_LABELS[field]} must be text, got ${describe(value)}`);
+		}
+		// Notes keep their spacing; other text is trimmed, as stray spaces from sheets are never meant.
+		const text = field === 'notes' ? String(value) : String(value).trim();
+		if (field === 'email') checkEmail(text, provider, fail);
+		if (field === 'linkedinUrl') checkLinkedinUrl(text, fail);
+		update[field as (typeof TEXT_FIELDS)[number]] = text;
+		return;
+	}
+	if (field === 'tags') {
+		const tags = readTags(value, fail);
+		if (tags.length > 0 || options.sendEmptyValues) update.tags = tags;
+		return;
+	}
+	if (field === 'customFields') {
+		const custom = readCustomFields(value, fail);
+		if (Object.keys(custom).length === 0 && !options.sendEmptyValues) return;
+		update.customFields =
+			provider.customFieldValues === 'strings'
+				? toStringMap(custom, 'customFields', 'Custom field', fail)
+				: custom;
+		return;
+	}
+	update.httpActionOverrides = readHttpActionOverrides(value, fail);
+}

@@ -1,0 +1,53 @@
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+
+import type { ContactProvider, ContactUpdate } from '../providers/types';
+
+/** Everything needed to send one update, without the credential's secret. */
+export interface UpdateRequest {
+	method: IHttpRequestMethods;
+	url: string;
+	body: IDataObject;
+}
+
+/** Percent-encodes a contact ID as one path segment, so no ID can reach another endpoint. */
+export function encodeContactId(id: string): string {
+	return encodeURIComponent(id);
+}
+
+/** The base URL of a credential without trailing slashes. */
+export function trimBaseUrl(baseUrl: unknown): string {
+	return String(baseUrl ?? '').trim().replace(/\/+$/, '');
+}
+
+/** The vendor request for one validated update. */
+export function buildRequest(
+	provider: ContactProvider,
+	baseUrl: string,
+	contactId: string,
+	update: ContactUpdate,
+): UpdateRequest {
+	return {
+		method: provider.method,
+		url: trimBaseUrl(baseUrl) + provider.path(encodeContactId(contactId)),
+		body: provider.toBody(update),
+	};
+}
+
+/** Placeholder shown wherever the API key would be. */
+export const KEY_PLACEHOLDER = '<API key from the credential>';
+
+/**
+ * The headers a credential's generic `authenticate` adds, with the key replaced by a placeholder:
+ * what a dry run shows instead of the real header.
+ */
+export function redactedAuthHeaders(authenticate: unknown): Record<string, string> {
+	const headers = (authenticate as { properties?: { headers?: Record<string, unknown> } } | undefined)
+		?.properties?.headers;
+	const out: Record<string, string> = {};
+	for (const [name, template] of Object.entries(headers ?? {})) {
+		out[name] = String(template)
+			.replace(/^=/, '')
+			.replace(/\{\{[^}]*\}\}/g, KEY_PLACEHOLDER);
+	}
+	return out;
+}

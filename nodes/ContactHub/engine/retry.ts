@@ -1,0 +1,47 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** How long a vendor asks to wait after a 429, in ms, from its headers or body; undefined if it does not say. */
+export function rateLimitWaitMs(
+	headers: IDataObject | undefined,
+	bodyRetryAfterSeconds: number | undefined,
+	now = Date.now(),
+): number | undefined {
+	const header = (name: string): string | undefined => {
+		const value = headers?.[name] ?? headers?.[name.toLowerCase()];
+		return value === undefined || value === null ? undefined : String(value);
+	};
+
+	const retryAfter = header('retry-after');
+	if (retryAfter !== undefined) {
+		const seconds = Number(retryAfter);
+		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+		const date = Date.parse(retryAfter);
+		if (!Number.isNaN(date)) return Math.max(0, date - now);
+	}
+	if (bodyRetryAfterSeconds !== undefined) return Math.max(0, bodyRetryAfterSeconds * 1000);
+
+	const reset = Number(header('x-ratelimit-reset'));
+	if (Number.isFinite(reset) && reset > 0) {
+		// Unix seconds when large; some gateways send seconds from now instead.
+		return Math.max(0, reset > 1e9 ? reset * 1000 - now : reset * 1000);
+	}
+	return undefined;
+}
+
+/** Exponential backoff for server errors and network failures: 0.5 s, 1 s, 2 s, … */
+export function backoffMs(attempt: number): number {
+	return 500 * 2 ** attempt;
+}
+
+/** Adds up to 20% random jitter, so parallel requests do not retry in lockstep. */
+export function withJitter(ms: number, random = Math.random): number {
+	return Math.round(ms * (1 + 0.2 * random()));
+}
+
+/** Network error codes that prove the request never reached the vendor. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/** Whether a network error code means nothing was sent, so any request may be repeated. */
+export function neverReachedServer(code: string | undefined): boolean {
+	return code !== undefined && NOT_SENT_CODES.has(code);
+}

@@ -1,0 +1,191 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { findProvider, PROVIDERS } from '../providers/registry';
+import type { ContactProvider } from '../providers/types';
+import { optionsProperty } from '../description';
+import { buildUpdate, FIELD_LABELS, readContactId } from './fields';
+import { RequestGate } from './gate';
+import { buildRequest, redactedAuthHeaders } from './request';
+import { sendUpdate, type TransportSettings } from './transport';
+
+/** Options read once per execution (from the first item), as they shape the whole run. */
+export interface RunSettings extends TransportSettings {
+	parallelRequests: number;
+	maxRequestsPerMinute: number;
+}
+
+/** Defaults of the Options collection, as the node's description declares them. */
+export const DEFAULTS = Object.fromEntries(
+	(optionsProperty.options as Array<{ name: string; default: unknown }>).map((option) => [option.name, option.default]),
+) as { output: string; parallelRequests: number; maxRequestsPerMinute: number; timeout: number; retryOnRateLimit: boolean; maxRetries: number; maxRetryWaitSeconds: number };
+
+function wholeNumber(value: unknown, fallback: number, min: number): number {
+	const number = Math.floor(Number(value));
+	return Number.isFinite(number) ? Math.max(min, number) : fallback;
+}
+
+/** The execution-wide settings from the Options collection. */
+export function readRunSettings(options: IDataObject): RunSettings {
+	return {
+		parallelRequests: wholeNumber(options.parallelRequests, DEFAULTS.parallelRequests, 1),
+		maxRequestsPerMinute: wholeNumber(options.maxRequestsPerMinute, DEFAULTS.maxRequestsPerMinute, 0),
+		timeoutMs: wholeNumber(options.timeout, DEFAULTS.timeout, 1),
+		retryOnRateLimit: options.retryOnRateLimit !== false,
+		maxRetries: wholeNumber(options.maxRetries, DEFAULTS.maxRetries, 0),
+		maxRetryWaitMs: wholeNumber(options.maxRetryWaitSeconds, DEFAULTS.maxRetryWaitSeconds, 0) * 1000,
+	};
+}
+
+function itemSuffix(itemIndex: number): string {
+	return ` (item ${itemIndex})`;
+}
+
+function resolveProvider(ctx: IExecuteFunctions, itemIndex: number): ContactProvider {
+	const value = ctx.getNodeParameter('provider', itemIndex);
+	const provider = findProvider(value);
+	if (!provider) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Unknown provider "${String(value)}"${itemSuffix(itemIndex)}`,
+			{ itemIndex, description: `Choose one of: ${PROVIDERS.map((p) => p.id).join(', ')}` },
+		);
+	}
+	return provider;
+}
+
+async function updateOne(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	gate: RequestGate,
+	settings: RunSettings,
+	credentials: (provider: ContactProvider) => Promise<ICredentialDataDecryptedObject>,
+): Promise<INodeExecutionData> {
+	const provider = resolveProvider(ctx, itemIndex);
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const fail = (field: string, message: string): never => {
+		throw new NodeOperationError(ctx.getNode(), `${provider.label}: ${message}${itemSuffix(itemIndex)}`, {
+			itemIndex,
+			description: `Field "${FIELD_LABELS[field as keyof typeof FIELD_LABELS] ?? field}": fix the value in the node or in the incoming item.`,
+		});
+	};
+
+	const contactId = readContactId(ctx.getNodeParameter('contactId', itemIndex), fail);
+	const update = buildUpdate(
+		ctx.getNodeParameter('updateFields', itemIndex, {}) as IDataObject,
+		provider,
+		{ sendEmptyValues: options.sendEmptyValues === true },
+		fail,
+	);
+	if (Object.keys(update).length === 0) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${provider.label}: nothing to update for contact ${contactId}${itemSuffix(itemIndex)}`,
+			{
+				itemIndex,
+				description:
+					'Every field in Update Fields is empty for this item, so no request was sent. Add a field, or turn on Send Empty Values to clear fields on purpose.',
+			},
+		);
+	}
+
+	const { baseUrl } = await credentials(provider);
+	const request = buildRequest(provider, String(baseUrl), contactId, update);
+	const pairedItem = { item: itemIndex };
+
+	if (options.dryRun === true) {
+		return {
+			json: {
+				dryRun: true,
+				provider: provider.id,
+				contactId,
+				method: request.method,
+				url: request.url,
+				headers: {
+					'Content-Type': 'application/json',
+					Accept: 'application/json',
+					...redactedAuthHeaders(provider.credential.authenticate),
+				},
+				body: request.body,
+			},
+			pairedItem,
+		};
+	}
+
+	const result = await sendUpdate(ctx, provider, request, update, contactId, gate, settings);
+	if (!result.ok) {
+		const { failure } = result;
+		const details: JsonObject = { provider: provider.id, contactId };
+		if (result.body !== undefined) details.response = result.body as JsonObject;
+		throw new NodeApiError(ctx.getNode(), details, {
+			message: failure.message + itemSuffix(itemIndex),
+			description: failure.description,
+			httpCode: failure.httpCode,
+			itemIndex,
+		});
+	}
+
+	const raw = (options.output ?? DEFAULTS.output) === 'raw';
+	const json = raw ? rawOutput(result.body) : provider.toContact(result.body, contactId, update);
+	return { json: json as IDataObject, pairedItem };
+}
+
+function rawOutput(body: unknown): IDataObject {
+	if (body !== null && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
+	return { data: body as IDataObject[string] };
+}
+
+function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
+	const known = error as { message?: string; description?: string | null; httpCode?: string | null };
+	const json: IDataObject = { error: known.message ?? String(error) };
+	if (known.description) json.description = known.description;
+	if (known.httpCode) json.httpCode = known.httpCode;
+	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
+	// n8n routes items carrying `error` to the error output when "On Error" is set to use it.
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) item.error = error;
+	return item;
+}
+
+/**
+ * Updates one contact per input item: validate, send (bounded concurrency, throttle, retries),
+ * and output one item per input item in input order, or one error item each with Continue On Fail.
+ */
+export async function updateContacts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const settings = readRunSettings(this.getNodeParameter('options', 0, {}) as IDataObject);
+	const gate = new RequestGate(settings.maxRequestsPerMinute);
+	const results: INodeExecutionData[] = new Array(items.length);
+	const fatal: Array<{ itemIndex: number; error: unknown }> = [];
+
+	const credentialCache = new Map<string, Promise<ICredentialDataDecryptedObject>>();
+	const credentials = async (provider: ContactProvider) => {
+		const type = provider.credential.name;
+		if (!credentialCache.has(type)) credentialCache.set(type, this.getCredentials(type));
+		return await credentialCache.get(type)!;
+	};
+
+	let next = 0;
+	const worker = async () => {
+		while (fatal.length === 0 && next < items.length) {
+			const itemIndex = next++;
+			try {
+				results[itemIndex] = await updateOne(this, itemIndex, gate, settings, credentials);
+			} catch (error) {
+				if (this.continueOnFail()) results[itemIndex] = errorItem(error, itemIndex);
+				else fatal.push({ itemIndex, error });
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(settings.parallelRequests, items.length) }, worker));
+
+	if (fatal.length > 0) {
+		throw fatal.sort((a, b) => a.itemIndex - b.itemIndex)[0].error;
+	}
+	return [results];
+}

@@ -1,0 +1,175 @@
+import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import type { ContactProvider, ContactUpdate } from '../providers/types';
+import { describeVendorFailure, excerpt, type Failure } from './errors';
+import type { RequestGate } from './gate';
+import type { UpdateRequest } from './request';
+import { backoffMs, neverReachedServer, rateLimitWaitMs, withJitter } from './retry';
+
+/** Timeout, retry and rate-limit settings for one execution. */
+export interface TransportSettings {
+	timeoutMs: number;
+	retryOnRateLimit: boolean;
+	maxRetries: number;
+	maxRetryWaitMs: number;
+}
+
+/** The outcome of one update, after any retries. */
+export type SendResult =
+	| { ok: true; status: number; body: unknown }
+	| { ok: false; failure: Failure; body?: unknown };
+
+/** Reads a 2xx body: JSON text is parsed, an empty body is an empty object, anything else is undefined. */
+export function readSuccessBody(body: unknown): unknown {
+	if (body === undefined || body === null || body === '') return {};
+	if (typeof body !== 'string') return body;
+	try {
+		return JSON.parse(body);
+	} catch {
+		return undefined;
+	}
+}
+
+function networkCode(error: unknown): string | undefined {
+	const seen = new Set<unknown>();
+	for (let current = error as { code?: unknown; cause?: unknown } | undefined; current && !seen.has(current); current = current.cause as typeof current) {
+		seen.add(current);
+		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
+	}
+	return undefined;
+}
+
+function isTimeout(error: unknown, code: string | undefined): boolean {
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return true;
+	const text = error instanceof Error ? `${error.message} ${String((error.cause as Error | undefined)?.message ?? '')}` : '';
+	return /timeout/i.test(text);
+}
+
+/**
+ * Sends one update through n8n's authenticated HTTP helper, retrying a 429 as the vendor asks and
+ * a server or network failure only when repeating the update is safe.
+ */
+export async function sendUpdate(
+	ctx: IExecuteFunctions,
+	provider: ContactProvider,
+	request: UpdateRequest,
+	update: ContactUpdate,
+	contactId: string,
+	gate: RequestGate,
+	settings: TransportSettings,
+): Promise<SendResult> {
+	let rateLimitWaited = 0;
+	let rateLimitHits = 0;
+	for (let attempt = 0; ; attempt++) {
+		await gate.acquire();
+		const canRetry = attempt < settings.maxRetries && !ctx.getExecutionCancelSignal()?.aborted;
+
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				provider.credential.name,
+				{
+					method: request.method,
+					url: request.url,
+					body: request.body,
+					json: true,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					timeout: settings.timeoutMs,
+				},
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			const code = networkCode(error);
+			const repeatable = neverReachedServer(code) || provider.isRepeatSafe(update);
+			if (canRetry && repeatable) {
+				await sleep(withJitter(Math.min(backoffMs(attempt), settings.maxRetryWaitMs)));
+				continue;
+			}
+			return { ok: false, failure: networkFailure(provider, contactId, error, code, settings, attempt, repeatable) };
+		}
+
+		const status = response.statusCode;
+		if (status >= 200 && status < 300) {
+			const body = readSuccessBody(response.body);
+			if (body === undefined) {
+				const failure = describeVendorFailure(provider, contactId, status, response.body);
+				failure.description = `The update may have been applied, but the answer could not be read: "${excerpt(String(response.body))}". Check the contact in ${provider.label} before running again.`;
+				return { ok: false, failure };
+			}
+			return { ok: true, status, body };
+		}
+
+		const body = readSuccessBody(response.body) ?? response.body;
+		if (status === 429) {
+			rateLimitHits++;
+			if (settings.retryOnRateLimit && canRetry) {
+				const asked = rateLimitWaitMs(
+					response.headers as IDataObject,
+					provider.readError(body).retryAfterSeconds,
+				);
+				const wait = withJitter(Math.min(asked ?? backoffMs(attempt + 1), settings.maxRetryWaitMs));
+				rateLimitWaited += wait;
+				// Every request of this execution holds off, not only this one.
+				gate.pauseFor(wait);
+				continue;
+			}
+			return { ok: false, body, failure: rateLimitFailure(provider, contactId, body, rateLimitHits, rateLimitWaited, settings) };
+		}
+		if (status >= 500 && canRetry && provider.isRepeatSafe(update)) {
+			await sleep(withJitter(Math.min(backoffMs(attempt), settings.maxRetryWaitMs)));
+			continue;
+		}
+		return { ok: false, body, failure: describeVendorFailure(provider, contactId, status, body) };
+	}
+}
+
+function rateLimitFailure(
+	provider: ContactProvider,
+	contactId: string,
+	body: unknown,
+	hits: number,
+	waitedMs: number,
+	settings: TransportSettings,
+): Failure {
+	const vendor = describeVendorFailure(provider, contactId, 429, body);
+	const seconds = Math.round(waitedMs / 100) / 10;
+	const retried = settings.retryOnRateLimit
+		? `rate-limited ${hits} time${hits === 1 ? '' : 's'}, waited ${seconds} s in total`
+		: 'rate-limited; Retry on Rate Limit is off';
+	return {
+		...vendor,
+		message: `${provider.label} rate limit: contact ${contactId} was not updated (${retried})`,
+		description:
+			`${provider.label} said: ${vendor.message}. Set Max Requests per Minute below your ${provider.label} plan's limit, ` +
+			'or raise Max Retries or Max Retry Wait (Seconds) so the node waits as long as the vendor asks.',
+	};
+}
+
+function networkFailure(
+	provider: ContactProvider,
+	contactId: string,
+	error: unknown,
+	code: string | undefined,
+	settings: TransportSettings,
+	attempt: number,
+	repeatable: boolean,
+): Failure {
+	const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
+	const notRetried = repeatable
+		? ''
+		: ` It was not retried: this update appends notes, and ${provider.label} may have received it. Check the contact before running again.`;
+	if (isTimeout(error, code)) {
+		return {
+			message: `${provider.label} did not answer within ${settings.timeoutMs} ms for contact ${contactId}${tries}`,
+			description: `Raise the Timeout option, or try again later.${notRetried}`,
+			code,
+		};
+	}
+	return {
+		message: `Could not reach ${provider.label} for contact ${contactId}${tries} (${code ?? 'network error'})`,
+		description: `Check the Base URL of the ${provider.label} credential and the network.${notRetried}`,
+		code,
+	};
+}

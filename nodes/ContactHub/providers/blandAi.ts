@@ -1,0 +1,43 @@
+import { BlandAiApi } from '../../../credentials/BlandAiApi.credentials';
+import type { ContactProvider } from './types';
+import { asObject, blankContact, defined, str } from './shared';
+
+/** Bland AI: PATCH /v1/contacts/{id}; name, email, external_id and metadata (merged server-side). */
+export const blandAi: ContactProvider = {
+	id: 'blandAi',
+	label: 'Bland AI',
+	credential: new BlandAiApi(),
+	fields: ['name', 'email', 'externalId', 'customFields'],
+	fieldHints: {
+		customFields:
+			"Sent as the contact's metadata. Bland AI merges it key by key: new keys are added, existing keys are overwritten, keys you leave out stay as they are.",
+	},
+	customFieldValues: 'json',
+	method: 'PATCH',
+	path: (id) => `/v1/contacts/${id}`,
+	toBody: (update) =>
+		defined({
+			name: update.name,
+			email: update.email,
+			external_id: update.externalId,
+			metadata: update.customFields,
+		}),
+	toContact(body, id) {
+		const data = asObject(asObject(body)?.data);
+		const contact = blankContact('blandAi', str(data, 'id') ?? id);
+		contact.name = str(data, 'name');
+		contact.email = str(data, 'email');
+		contact.externalId = str(data, 'external_id');
+		contact.customFields = asObject(data?.metadata) ?? null;
+		contact.createdAt = str(data, 'created_at');
+		contact.updatedAt = str(data, 'updated_at');
+		return contact;
+	},
+	readError(body) {
+		const errors = asObject(body)?.errors;
+		const first = Array.isArray(errors) ? asObject(errors[0]) : undefined;
+		return { code: str(first, 'error') ?? undefined, message: str(first, 'message') ?? undefined };
+	},
+	// Metadata merges and the other fields overwrite, so a second identical send changes nothing.
+	isRepeatSafe: () => true,
+};

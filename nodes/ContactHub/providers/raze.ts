@@ -1,0 +1,63 @@
+import { RazeApi } from '../../../credentials/RazeApi.credentials';
+import type { ContactProvider } from './types';
+import { asObject, blankContact, defined, str } from './shared';
+
+/** Raze: PUT /external/v1/contacts/{id}; tags replace the whole list. */
+export const raze: ContactProvider = {
+	id: 'raze',
+	label: 'Raze',
+	credential: new RazeApi(),
+	fields: ['name', 'email', 'phone', 'company', 'jobTitle', 'linkedinUrl', 'tags', 'customFields'],
+	fieldHints: {
+		tags: "Replaces ALL of the contact's tags with this list; tags not listed are removed. Comma-separated, or an array from an expression.",
+		customFields: "Sent as the contact's custom fields (key-value pairs).",
+	},
+	customFieldValues: 'json',
+	writePermission: 'contacts:write',
+	method: 'PUT',
+	path: (id) => `/external/v1/contacts/${id}`,
+	toBody: (update) =>
+		defined({
+			name: update.name,
+			email: update.email,
+			phone: update.phone,
+			company: update.company,
+			position: update.jobTitle,
+			linkedin_url: update.linkedinUrl,
+			tags: update.tags,
+			custom_fields: update.customFields,
+		}),
+	toContact(body, id) {
+		const data = asObject(asObject(body)?.data);
+		const contact = blankContact('raze', str(data, 'id') ?? id);
+		contact.name = str(data, 'name');
+		contact.email = str(data, 'email');
+		contact.phone = str(data, 'phone');
+		contact.company = str(data, 'company');
+		contact.jobTitle = str(data, 'position');
+		contact.linkedinUrl = str(data, 'linkedin_url');
+		contact.tags = Array.isArray(data?.tags) ? data.tags.map(String) : null;
+		contact.customFields = asObject(data?.custom_fields) ?? null;
+		contact.createdAt = str(data, 'created_at');
+		contact.updatedAt = str(data, 'updated_at');
+		return contact;
+	},
+	readError(body) {
+		const error = asObject(asObject(body)?.error);
+		const retryAfter = Number(error?.retry_after);
+		const details = asObject(error?.details);
+		const fields = details
+			? Object.fromEntries(
+					Object.entries(details).filter(([, why]) => typeof why === 'string') as Array<[string, string]>,
+				)
+			: undefined;
+		return {
+			code: str(error, 'code') ?? undefined,
+			message: str(error, 'message') ?? undefined,
+			fields: fields && Object.keys(fields).length > 0 ? fields : undefined,
+			retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+		};
+	},
+	// Every field is set, tags and all replaced: a second identical send changes nothing.
+	isRepeatSafe: () => true,
+};

@@ -1,0 +1,103 @@
+import type { ICredentialType, IDataObject } from 'n8n-workflow';
+
+/** The fields of Update Contact: one vocabulary, mapped to each vendor's names by its provider. */
+export const CONTACT_FIELDS = [
+	'name',
+	'email',
+	'phone',
+	'company',
+	'jobTitle',
+	'linkedinUrl',
+	'externalId',
+	'notes',
+	'tags',
+	'customFields',
+	'httpActionOverrides',
+] as const;
+
+export type ContactField = (typeof CONTACT_FIELDS)[number];
+
+/** OpenCX's per-contact HTTP action overrides; every map is string to string. */
+export interface HttpActionOverrides {
+	query_params?: Record<string, string>;
+	path_params?: Record<string, string>;
+	body_params?: Record<string, string>;
+	headers?: Record<string, string>;
+}
+
+/** A validated update in the node's vocabulary: only the fields to send are present. */
+export interface ContactUpdate {
+	name?: string;
+	email?: string;
+	phone?: string;
+	company?: string;
+	jobTitle?: string;
+	linkedinUrl?: string;
+	externalId?: string;
+	notes?: string;
+	tags?: string[];
+	customFields?: IDataObject;
+	httpActionOverrides?: HttpActionOverrides;
+}
+
+/** The simplified output: the same shape whatever the provider. */
+export interface NormalizedContact {
+	[key: string]: string | string[] | IDataObject | null;
+	provider: string;
+	id: string;
+	name: string | null;
+	email: string | null;
+	phone: string | null;
+	company: string | null;
+	jobTitle: string | null;
+	linkedinUrl: string | null;
+	externalId: string | null;
+	tags: string[] | null;
+	customFields: IDataObject | null;
+	notes: string | null;
+	createdAt: string | null;
+	updatedAt: string | null;
+}
+
+/** What a provider can read out of a vendor's error body. */
+export interface VendorError {
+	code?: string;
+	message?: string;
+	fields?: Record<string, string>;
+	/** Seconds the vendor asks to wait, when it says so in the body (Raze). */
+	retryAfterSeconds?: number;
+}
+
+/** How custom field values must look for a vendor. */
+export type CustomFieldValues = 'json' | 'strings';
+
+/** One vendor: its fields, how an update becomes a request, and how its answers read. */
+export interface ContactProvider {
+	/** The value of the node's `provider` parameter (public contract). */
+	id: string;
+	/** The vendor's name as users know it. */
+	label: string;
+	/** The credential this provider authenticates with; its `name` is the credential type (public contract). */
+	credential: ICredentialType;
+	/** The fields this vendor accepts on update, in the order the UI lists them. */
+	fields: readonly ContactField[];
+	/** Vendor semantics shown in a field's description, where they differ from the default. */
+	fieldHints?: Partial<Record<ContactField, string>>;
+	/** Custom field values: any JSON, or strings only. */
+	customFieldValues?: CustomFieldValues;
+	/** A vendor-specific email rule; others get the node's general check. */
+	emailPattern?: RegExp;
+	/** The permission or scope an update needs, for the 403 hint. */
+	writePermission?: string;
+	method: 'PATCH' | 'PUT';
+	/** The update path for an already percent-encoded contact ID, relative to the credential's base URL. */
+	path(encodedId: string): string;
+	/** The vendor's request body for an update. */
+	toBody(update: ContactUpdate): IDataObject;
+	/** The simplified output from the vendor's success body (or from what was sent, where the vendor answers nothing). */
+	toContact(body: unknown, id: string, update: ContactUpdate): NormalizedContact;
+	/** Reads the vendor's error envelope. */
+	readError(body: unknown): VendorError;
+	/** Whether resending the same update after a lost answer leaves the contact as one send would. */
+	isRepeatSafe(update: ContactUpdate): boolean;
+}
