@@ -1,0 +1,189 @@
+import { Container } from '@n8n/di';
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { createDeferredPromise, createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { BlandAiApi } from '../../credentials/BlandAiApi.credentials';
+import { LeadLexApi } from '../../credentials/LeadLexApi.credentials';
+import { OpenCxApi } from '../../credentials/OpenCxApi.credentials';
+import { RazeApi } from '../../credentials/RazeApi.credentials';
+import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
+import { TestCredentialsHelper } from './credentials-helper';
+
+export const CONTACT_HUB_TYPE = 'n8n-nodes-contact-hub.contactHub';
+const TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
+
+/** Stand-in for n8n's Manual Trigger (n8n-nodes-base is not a dependency): it passes its input on, as the real one does. */
+class ManualTrigger implements INodeType {
+	description = {
+		displayName: 'When clicking ‘Execute workflow’',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Runs the flow on clicking a button in n8n',
+		defaults: { name: 'When clicking ‘Execute workflow’' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(this: import('n8n-workflow').IExecuteFunctions) {
+		return [this.getInputData()];
+	}
+}
+
+export const credentialTypes = {
+	blandAiApi: new BlandAiApi(),
+	leadLexApi: new LeadLexApi(),
+	openCxApi: new OpenCxApi(),
+	razeApi: new RazeApi(),
+};
+
+const nodeTypes: INodeTypes = {
+	getByName: (type: string) => getNodeType(type),
+	getByNameAndVersion: (type: string, version?: number) =>
+		NodeHelpers.getVersionedNodeType(getNodeType(type), version),
+	getKnownTypes: () => ({}),
+};
+
+const contactHub = new ContactHub();
+const trigger = new ManualTrigger();
+function getNodeType(type: string): INodeType | IVersionedNodeType {
+	if (type === CONTACT_HUB_TYPE) return contactHub;
+	if (type === TRIGGER_TYPE) return trigger;
+	throw new Error(`unknown node type ${type}`);
+}
+
+/** Workflow JSON as n8n saves it: Manual Trigger → Contact Hub. */
+export function contactHubWorkflow(
+	parameters: IDataObject,
+	settings: Partial<Pick<INode, 'onError' | 'retryOnFail' | 'continueOnFail'>> = {},
+): IWorkflowBase {
+	return {
+		id: 'contact-hub-test',
+		name: 'Contact Hub test',
+		active: false,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		nodes: [
+			{
+				id: 'trigger',
+				name: 'Manual Trigger',
+				type: TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'contact-hub',
+				name: 'Contact Hub',
+				type: CONTACT_HUB_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { resource: 'contact', operation: 'update', ...parameters } as INode['parameters'],
+				credentials: {
+					blandAiApi: { id: '1', name: 'Bland AI account' },
+					leadLexApi: { id: '2', name: 'LeadLex account' },
+					openCxApi: { id: '3', name: 'OpenCX account' },
+					razeApi: { id: '4', name: 'Raze account' },
+				},
+				...settings,
+			},
+		],
+		connections: {
+			'Manual Trigger': { main: [[{ node: 'Contact Hub', type: 'main', index: 0 }]] },
+		},
+		settings: {},
+	} as unknown as IWorkflowBase;
+}
+
+/** What one Contact Hub run produced. */
+export interface RunResult {
+	/** Items on the node's main output. */
+	items: INodeExecutionData[];
+	/** Items on the error output, when On Error is "Continue (using error output)". */
+	errorItems: INodeExecutionData[];
+	/** The node's error when the workflow failed. */
+	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+	run: IRun;
+}
+
+/** Runs a workflow through n8n-core's WorkflowExecute, with `items` fed into the Manual Trigger. */
+export async function runWorkflow(
+	workflowData: IWorkflowBase,
+	items: IDataObject[],
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+): Promise<RunResult> {
+	const workflow = new Workflow({
+		id: workflowData.id,
+		nodes: workflowData.nodes,
+		connections: workflowData.connections,
+		active: false,
+		nodeTypes,
+		settings: workflowData.settings,
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', workflowData);
+	const finished = createDeferredPromise<IRun>();
+	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
+
+	const additionalData = {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(credentialTypes, credentials),
+		executionId: 'test-execution',
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'test-user',
+		variables: {},
+		setExecutionStatus: () => undefined,
+		sendDataToUI: () => undefined,
+		logAiEvent: () => undefined,
+		startRunnerTask: async () => {
+			throw new Error('no task runner in tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const start = workflow.getNode('Manual Trigger')!;
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [
+				{ node: start, data: { main: [items.map((json) => ({ json }))] }, source: null },
+			],
+		},
+	});
+
+	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	await execute.processRunExecutionData(workflow);
+	const run = await finished.promise;
+
+	const nodeRun = run.data.resultData.runData['Contact Hub']?.[0];
+	return {
+		items: nodeRun?.data?.main?.[0] ?? [],
+		errorItems: nodeRun?.data?.main?.[1] ?? [],
+		error: (nodeRun?.error ?? run.data.resultData.error) as RunResult['error'],
+		run,
+	};
+}
+
+/** Stops n8n-core's background timers so jest exits on its own. */
+export function shutdownEngine(): void {
+	Container.get(SSHClientsManager).onShutdown();
+}
