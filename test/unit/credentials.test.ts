@@ -1,0 +1,128 @@
+import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
+import type { ICredentialType, IHttpRequestOptions, IN8nHttpFullResponse, INode } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { applyGenericAuth } from '../helpers/credentials-helper';
+import { credentialTypes, shutdownEngine } from '../helpers/workflow';
+import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';
+
+const cases: Array<{
+	type: keyof typeof credentialTypes;
+	vendor: Vendor;
+	displayName: string;
+	defaultBaseUrl: string;
+	header: [string, (key: string) => string];
+	testPath: string;
+}> = [
+	{
+		type: 'blandAiApi',
+		vendor: 'blandAi',
+		displayName: 'Bland AI API',
+		defaultBaseUrl: 'https://api.bland.ai',
+		header: ['authorization', (key) => key],
+		testPath: '/v1/me',
+	},
+	{
+		type: 'leadLexApi',
+		vendor: 'leadLex',
+		displayName: 'LeadLex API',
+		defaultBaseUrl: 'https://data.leadlex.com/functions/v1/api-gateway',
+		header: ['Authorization', (key) => `Bearer ${key}`],
+		testPath: '/v1/contacts?per_page=1',
+	},
+	{
+		type: 'openCxApi',
+		vendor: 'openCx',
+		displayName: 'OpenCX API',
+		defaultBaseUrl: 'https://api.open.cx',
+		header: ['Authorization', (key) => `Bearer ${key}`],
+		testPath: '/org',
+	},
+	{
+		type: 'razeApi',
+		vendor: 'raze',
+		displayName: 'Raze API',
+		defaultBaseUrl: 'https://app.getraze.com',
+		header: ['X-API-Key', (key) => key],
+		testPath: '/external/v1/contacts?limit=1',
+	},
+];
+
+const node: INode = {
+	id: 'n',
+	name: 'Credential test',
+	type: 'n8n-nodes-contact-hub.contactHub',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+const workflow = new Workflow({
+	nodes: [node],
+	connections: {},
+	active: false,
+	nodeTypes: { getByName: () => undefined, getByNameAndVersion: () => undefined, getKnownTypes: () => ({}) } as never,
+});
+
+/** Builds the credential's test request the way n8n's credential tester does: expressions resolved, then authenticated. */
+function testRequest(type: ICredentialType, data: { apiKey: string; baseUrl: string }): IHttpRequestOptions {
+	const request = { ...type.test!.request } as IHttpRequestOptions;
+	request.baseURL = workflow.expression.getSimpleParameterValue(
+		node,
+		request.baseURL as string,
+		'internal',
+		{ $credentials: data },
+	) as string;
+	return applyGenericAuth(type, data, request, workflow, node);
+}
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox();
+});
+afterEach(() => sandbox.reset());
+afterAll(async () => {
+	await sandbox.close();
+	shutdownEngine();
+});
+
+describe.each(cases)('$type', ({ type, vendor, displayName, defaultBaseUrl, header, testPath }) => {
+	const credential = credentialTypes[type];
+
+	test('names and properties are the public contract', () => {
+		expect(credential.name).toBe(type);
+		expect(credential.displayName).toBe(displayName);
+		expect(credential.documentationUrl).toMatch(/^https:\/\//);
+		expect(credential.icon).toEqual({
+			light: `file:icons/${vendor}.svg`,
+			dark: `file:icons/${vendor}.dark.svg`,
+		});
+		const [apiKey, baseUrl] = credential.properties;
+		expect(apiKey).toMatchObject({ name: 'apiKey', type: 'string', typeOptions: { password: true }, required: true });
+		expect(baseUrl).toMatchObject({ name: 'baseUrl', type: 'string', default: defaultBaseUrl });
+		expect(credential.properties).toHaveLength(2);
+	});
+
+	test('authenticate adds the vendor header built from the key', () => {
+		const request = applyGenericAuth(credential, { apiKey: 'k-123', baseUrl: defaultBaseUrl }, { url: '/x' }, workflow, node);
+		expect(request.headers).toEqual({ [header[0]]: header[1]('k-123') });
+	});
+
+	test.each(['', '/', '//'])('test request URL is built from baseUrl (suffix "%s")', (suffix) => {
+		const request = testRequest(credential, { apiKey: 'k', baseUrl: `${defaultBaseUrl}${suffix}` });
+		expect(request.baseURL).toBe(defaultBaseUrl);
+		expect(request.method).toBe('GET');
+		const query = request.qs ? `?${new URLSearchParams(request.qs as Record<string, string>)}` : '';
+		expect(`${request.url}${query}`).toBe(testPath);
+	});
+
+	test('test request succeeds against the sandbox with a good key and fails with a bad one', async () => {
+		const good = testRequest(credential, { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: `${sandbox.baseUrl(vendor)}/` });
+		const ok = (await httpRequest({ ...good, returnFullResponse: true, ignoreHttpStatusErrors: true })) as IN8nHttpFullResponse;
+		expect(ok.statusCode).toBe(200);
+		expect(sandbox.requests.at(-1)?.rawPath).toBe(`/${sandbox.baseUrl(vendor).split('/').pop()}${testPath}`);
+
+		const bad = testRequest(credential, { apiKey: 'wrong-key', baseUrl: sandbox.baseUrl(vendor) });
+		const refused = (await httpRequest({ ...bad, returnFullResponse: true, ignoreHttpStatusErrors: true })) as IN8nHttpFullResponse;
+		expect(refused.statusCode).toBe(401);
+	});
+});
