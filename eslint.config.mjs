@@ -14,6 +14,10 @@ export default defineConfig(
 	{
 		files: ['**/*.ts'],
 		extends: [tseslint.configs.recommended],
+		rules: {
+			// Interface implementations keep unused parameters, prefixed with _.
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+		},
 	},
 	{
 		files: ['**/*.{js,mjs,cjs}'],

@@ -173,7 +173,7 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Max Retry Wait (Seconds)',
 			name: 'maxRetryWaitSeconds',
 			type: 'number',
-			typeOptions: { minValue: 0 },
+			typeOptions: { minValue: 0, numberPrecision: 1 },
 			default: 60,
 			description: 'The longest wait before one retry, even if the vendor asks for longer',
 		},

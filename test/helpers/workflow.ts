@@ -3,6 +3,7 @@ import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialType,
 	IDataObject,
 	INode,
 	INodeExecutionData,
@@ -51,19 +52,26 @@ export const credentialTypes = {
 	razeApi: new RazeApi(),
 };
 
-const nodeTypes: INodeTypes = {
-	getByName: (type: string) => getNodeType(type),
-	getByNameAndVersion: (type: string, version?: number) =>
-		NodeHelpers.getVersionedNodeType(getNodeType(type), version),
-	getKnownTypes: () => ({}),
-};
-
 const contactHub = new ContactHub();
 const trigger = new ManualTrigger();
-function getNodeType(type: string): INodeType | IVersionedNodeType {
-	if (type === CONTACT_HUB_TYPE) return contactHub;
-	if (type === TRIGGER_TYPE) return trigger;
-	throw new Error(`unknown node type ${type}`);
+const builtInTypes: Record<string, INodeType | IVersionedNodeType> = {
+	[CONTACT_HUB_TYPE]: contactHub,
+	[TRIGGER_TYPE]: trigger,
+};
+
+/** Node types for a run: Contact Hub, the trigger, and any extra types (e.g. n8n's own nodes for benchmarks). */
+function nodeTypesWith(extra: Record<string, INodeType | IVersionedNodeType>): INodeTypes {
+	const types = { ...builtInTypes, ...extra };
+	const get = (type: string) => {
+		const found = types[type];
+		if (!found) throw new Error(`unknown node type ${type}`);
+		return found;
+	};
+	return {
+		getByName: get,
+		getByNameAndVersion: (type: string, version?: number) => NodeHelpers.getVersionedNodeType(get(type), version),
+		getKnownTypes: () => ({}),
+	};
 }
 
 /** Workflow JSON as n8n saves it: Manual Trigger → Contact Hub. */
@@ -126,7 +134,9 @@ export async function runWorkflow(
 	workflowData: IWorkflowBase,
 	items: IDataObject[],
 	credentials: Record<string, ICredentialDataDecryptedObject>,
+	extra: { nodeTypes?: Record<string, INodeType | IVersionedNodeType>; credentialTypes?: Record<string, ICredentialType>; resultNode?: string } = {},
 ): Promise<RunResult> {
+	const nodeTypes = nodeTypesWith(extra.nodeTypes ?? {});
 	const workflow = new Workflow({
 		id: workflowData.id,
 		nodes: workflowData.nodes,
@@ -141,7 +151,7 @@ export async function runWorkflow(
 
 	const additionalData = {
 		hooks,
-		credentialsHelper: new TestCredentialsHelper(credentialTypes, credentials),
+		credentialsHelper: new TestCredentialsHelper({ ...credentialTypes, ...extra.credentialTypes }, credentials),
 		executionId: 'test-execution',
 		restApiUrl: 'http://127.0.0.1/rest',
 		instanceBaseUrl: 'http://127.0.0.1/',
@@ -174,9 +184,11 @@ export async function runWorkflow(
 	await execute.processRunExecutionData(workflow);
 	const run = await finished.promise;
 
-	const nodeRun = run.data.resultData.runData['Contact Hub']?.[0];
+	const runs = run.data.resultData.runData[extra.resultNode ?? 'Contact Hub'] ?? [];
+	const nodeRun = runs[0];
 	return {
-		items: nodeRun?.data?.main?.[0] ?? [],
+		// A node inside a loop runs once per batch: its items are all runs' items, in order.
+		items: runs.flatMap((one) => one.data?.main?.[0] ?? []),
 		errorItems: nodeRun?.data?.main?.[1] ?? [],
 		error: (nodeRun?.error ?? run.data.resultData.error) as RunResult['error'],
 		run,

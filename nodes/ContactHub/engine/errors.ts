@@ -65,9 +65,14 @@ export function describeVendorFailure(
 		const permission = provider.writePermission
 			? ` Give the key the ${provider.writePermission} permission in ${label}, or use a key that has it.`
 			: '';
+		// The message alone must say what is missing: with Continue On Fail, n8n keeps only the message on the item.
+		const needs =
+			provider.writePermission && !vendorText.includes(provider.writePermission)
+				? ` (the API key needs the ${provider.writePermission} permission)`
+				: '';
 		return {
 			...base,
-			message: `${label} denied the update of contact ${contactId} ${tag}: ${vendorText}`,
+			message: `${label} denied the update of contact ${contactId} ${tag}: ${vendorText}${needs}`,
 			description: `Check the ${label} credential: the API key is valid but not allowed to update contacts.${permission}`,
 		};
 	}

@@ -74,14 +74,19 @@ export function parseJsonObject(value: unknown, field: string, fail: Fail): IDat
 }
 
 function describe(value: unknown): string {
+	if (value === undefined) return 'nothing';
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'an array';
 	if (typeof value === 'string') return `the text "${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
+	if (typeof value === 'object') return 'an object';
+	if (typeof value === 'boolean') return 'true/false';
 	return `a ${typeof value}`;
 }
 
 /** A contact ID as it goes into the path: text, trimmed, never empty nor a dot segment. */
 export function readContactId(value: unknown, fail: Fail): string {
+	// An expression that finds nothing (a missing key) is as empty as an empty text.
+	if (value === undefined || value === null) fail('contactId', 'Contact ID is empty');
 	if (typeof value !== 'string' && typeof value !== 'number') {
 		fail('contactId', `Contact ID must be text, got ${describe(value)}`);
 	}
@@ -115,9 +120,10 @@ export function readTags(value: unknown, fail: Fail): string[] {
 
 /**
  * Custom fields from the UI's key/value pairs and JSON entries, or from a JSON object given by
- * an expression. Later entries win.
+ * an expression. Later entries win. A key/value pair whose value is empty (an expression that
+ * found nothing) is skipped unless `sendEmptyValues`, so it never wipes that key at the vendor.
  */
-export function readCustomFields(value: unknown, fail: Fail): IDataObject {
+export function readCustomFields(value: unknown, fail: Fail, sendEmptyValues = false): IDataObject {
 	if (!isPlainObject(value)) return parseJsonObject(value, 'customFields', fail);
 	const isUiShape =
 		Object.keys(value).length > 0 &&
@@ -135,7 +141,8 @@ export function readCustomFields(value: unknown, fail: Fail): IDataObject {
 			if (isEmpty(entry.value)) continue;
 			fail('customFields', 'Custom Fields has a value without a key');
 		}
-		result[key] = entry.value as IDataObject[string];
+		if (isEmpty(entry.value) && !sendEmptyValues) continue;
+		result[key] = (entry.value ?? '') as IDataObject[string];
 	}
 	return result;
 }
@@ -228,6 +235,12 @@ export function buildUpdate(
 		}
 		if (isEmpty(value)) {
 			if (!options.sendEmptyValues) continue;
+			if (known === 'email' && provider.emailPattern && !provider.emailPattern.test('')) {
+				fail(
+					'email',
+					`Email cannot be cleared in ${provider.label}: an empty email does not match its email format. Leave Email out, or give an address`,
+				);
+			}
 			if (known === 'tags') update.tags = [];
 			else if (known === 'customFields') update.customFields = {};
 			else if (known === 'httpActionOverrides') update.httpActionOverrides = {};
@@ -264,13 +277,16 @@ function readField(
 		return;
 	}
 	if (field === 'customFields') {
-		const custom = readCustomFields(value, fail);
+		const custom = readCustomFields(value, fail, options.sendEmptyValues);
 		if (Object.keys(custom).length === 0 && !options.sendEmptyValues) return;
 		update.customFields =
 			provider.customFieldValues === 'strings'
-				? toStringMap(custom, 'customFields', 'Custom field', fail)
+				? toStringMap(custom, 'customFields', 'Custom Fields value', fail)
 				: custom;
 		return;
 	}
-	update.httpActionOverrides = readHttpActionOverrides(value, fail);
+	const overrides = readHttpActionOverrides(value, fail);
+	// The field's default is "{}": left as it is, it must not replace the contact's overrides with nothing.
+	if (Object.keys(overrides).length === 0 && !options.sendEmptyValues) return;
+	update.httpActionOverrides = overrides;
 }

@@ -31,6 +31,11 @@ function wholeNumber(value: unknown, fallback: number, min: number): number {
 	return Number.isFinite(number) ? Math.max(min, number) : fallback;
 }
 
+function nonNegative(value: unknown, fallback: number): number {
+	const number = Number(value ?? fallback);
+	return Number.isFinite(number) ? Math.max(0, number) : fallback;
+}
+
 /** The execution-wide settings from the Options collection. */
 export function readRunSettings(options: IDataObject): RunSettings {
 	return {
@@ -39,7 +44,7 @@ export function readRunSettings(options: IDataObject): RunSettings {
 		timeoutMs: wholeNumber(options.timeout, DEFAULTS.timeout, 1),
 		retryOnRateLimit: options.retryOnRateLimit !== false,
 		maxRetries: wholeNumber(options.maxRetries, DEFAULTS.maxRetries, 0),
-		maxRetryWaitMs: wholeNumber(options.maxRetryWaitSeconds, DEFAULTS.maxRetryWaitSeconds, 0) * 1000,
+		maxRetryWaitMs: Math.round(nonNegative(options.maxRetryWaitSeconds, DEFAULTS.maxRetryWaitSeconds) * 1000),
 	};
 }
 
@@ -95,7 +100,21 @@ async function updateOne(
 		);
 	}
 
-	const { baseUrl } = await credentials(provider);
+	let baseUrl: unknown;
+	try {
+		({ baseUrl } = await credentials(provider));
+	} catch (error) {
+		// n8n's own text ("Node does not have any credentials set for …") names neither the item nor
+		// the provider, which matters when Provider is an expression and items choose different ones.
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${provider.label}: no usable ${provider.credential.displayName} credential${itemSuffix(itemIndex)}`,
+			{
+				itemIndex,
+				description: `${error instanceof Error ? error.message : String(error)}. Select a ${provider.credential.displayName} credential in the node; when Provider is an expression, select one for every provider the items can choose.`,
+			},
+		);
+	}
 	const request = buildRequest(provider, String(baseUrl), contactId, update);
 	const pairedItem = { item: itemIndex };
 
@@ -123,12 +142,17 @@ async function updateOne(
 		const { failure } = result;
 		const details: JsonObject = { provider: provider.id, contactId };
 		if (result.body !== undefined) details.response = result.body as JsonObject;
-		throw new NodeApiError(ctx.getNode(), details, {
-			message: failure.message + itemSuffix(itemIndex),
+		const message = failure.message + itemSuffix(itemIndex);
+		const error = new NodeApiError(ctx.getNode(), details, {
+			message,
 			description: failure.description,
 			httpCode: failure.httpCode,
 			itemIndex,
 		});
+		// NodeApiError swaps any message containing a Node error code (ECONNRESET, EPERM, …) for a
+		// generic text; ours names the provider, contact and item, so it is set back.
+		error.message = message;
+		throw error;
 	}
 
 	const raw = (options.output ?? DEFAULTS.output) === 'raw';
@@ -142,12 +166,10 @@ function rawOutput(body: unknown): IDataObject {
 }
 
 function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
-	const known = error as { message?: string; description?: string | null; httpCode?: string | null };
-	const json: IDataObject = { error: known.message ?? String(error) };
-	if (known.description) json.description = known.description;
-	if (known.httpCode) json.httpCode = known.httpCode;
-	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
-	// n8n routes items carrying `error` to the error output when "On Error" is set to use it.
+	const message = error instanceof Error ? error.message : String(error);
+	const item: INodeExecutionData = { json: { error: message }, pairedItem: { item: itemIndex } };
+	// As in n8n's own nodes: the error (with its description) rides on the item, which also lets
+	// "Continue (using error output)" route it to the error output.
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) item.error = error;
 	return item;
 }

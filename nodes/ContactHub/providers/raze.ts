@@ -46,15 +46,14 @@ export const raze: ContactProvider = {
 		const error = asObject(asObject(body)?.error);
 		const retryAfter = Number(error?.retry_after);
 		const details = asObject(error?.details);
-		const fields = details
-			? Object.fromEntries(
-					Object.entries(details).filter(([, why]) => typeof why === 'string') as Array<[string, string]>,
-				)
-			: undefined;
+		const message = str(error, 'message') ?? undefined;
+		// A validation error names the field it is about: { field: 'email', value: '…' }.
+		const field = str(details, 'field');
+		const fields = field ? { [field]: message ?? 'invalid' } : undefined;
 		return {
 			code: str(error, 'code') ?? undefined,
-			message: str(error, 'message') ?? undefined,
-			fields: fields && Object.keys(fields).length > 0 ? fields : undefined,
+			message,
+			fields,
 			retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
 		};
 	},

@@ -1,0 +1,272 @@
+/**
+ * The node's description: every displayOptions reference resolves, each provider shows exactly the
+ * fields of DESIGN.md's table and only its own credential, and display names are Title Case.
+ */
+import type {
+	INode,
+	INodeCredentialDescription,
+	INodeProperties,
+	INodePropertyCollection,
+	INodePropertyOptions,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
+import { credentialTypes } from '../helpers/workflow';
+
+const description: INodeTypeDescription = new ContactHub().description;
+const top = description.properties;
+
+/** DESIGN.md's field table, per provider. */
+const FIELDS_BY_PROVIDER: Record<string, string[]> = {
+	blandAi: ['name', 'email', 'externalId', 'customFields'],
+	leadLex: ['name', 'email', 'phone', 'company', 'jobTitle', 'linkedinUrl', 'notes'],
+	openCx: ['name', 'email', 'phone', 'customFields', 'httpActionOverrides'],
+	raze: ['name', 'email', 'phone', 'company', 'jobTitle', 'linkedinUrl', 'tags', 'customFields'],
+};
+const PROVIDERS = Object.keys(FIELDS_BY_PROVIDER);
+
+function prop(name: string, list: INodeProperties[] = top): INodeProperties {
+	const found = list.find((property) => property.name === name);
+	if (!found) throw new Error(`no property ${name}`);
+	return found;
+}
+
+const isCollectionGroup = (option: unknown): option is INodePropertyCollection =>
+	typeof option === 'object' && option !== null && Array.isArray((option as INodePropertyCollection).values);
+const isProperty = (option: unknown): option is INodeProperties =>
+	typeof option === 'object' && option !== null && 'type' in option && 'displayName' in option;
+
+/** Every list of sibling properties in the description: the top level, collections, fixedCollection groups. */
+function propertyLists(list: INodeProperties[], path = ''): Array<{ path: string; list: INodeProperties[] }> {
+	const out = [{ path: path || '(top)', list }];
+	for (const property of list) {
+		const options = property.options ?? [];
+		if (property.type === 'collection') {
+			out.push(...propertyLists(options.filter(isProperty), `${path}${property.name}.`));
+		}
+		if (property.type === 'fixedCollection') {
+			for (const group of options.filter(isCollectionGroup)) {
+				out.push(...propertyLists(group.values, `${path}${property.name}.${group.name}.`));
+			}
+		}
+	}
+	return out;
+}
+
+/** The values a parameter may take, or undefined when any value is possible. */
+function allowedValues(property: INodeProperties): unknown[] | undefined {
+	if (property.type === 'options' || property.type === 'multiOptions') {
+		return (property.options as INodePropertyOptions[]).map((option) => option.value);
+	}
+	if (property.type === 'boolean') return [true, false];
+	return undefined;
+}
+
+function rootParameters(provider: string) {
+	return { provider, resource: 'contact', operation: 'update', contactId: '', updateFields: {}, options: {} };
+}
+
+function node(provider: string): INode {
+	return {
+		id: 'n',
+		name: 'Contact Hub',
+		type: 'n8n-nodes-contact-hub.contactHub',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: rootParameters(provider),
+	};
+}
+
+/** Update Fields options the editor shows while `provider` is chosen (as its collection does: own values + root). */
+function shownUpdateFields(provider: string): INodeProperties[] {
+	return (prop('updateFields').options as INodeProperties[]).filter((option) =>
+		NodeHelpers.displayParameter({}, option, node(provider), description, rootParameters(provider)),
+	);
+}
+
+describe('displayOptions refer to parameters and values that exist', () => {
+	const lists = propertyLists(top);
+
+	test('the walk reaches the collections and the fixedCollection', () => {
+		// Custom Fields appears once per description variant (Bland AI, OpenCX, Raze), each walked.
+		expect(lists.filter((entry) => entry.path === 'updateFields.customFields.json.')).toHaveLength(3);
+		expect([...new Set(lists.map((entry) => entry.path))]).toEqual([
+			'(top)',
+			'updateFields.',
+			'updateFields.customFields.field.',
+			'updateFields.customFields.json.',
+			'options.',
+		]);
+	});
+
+	test.each(lists.map((entry) => [entry.path, entry.list] as const))('%s', (_path, list) => {
+		for (const property of list) {
+			for (const rules of [property.displayOptions?.show, property.displayOptions?.hide]) {
+				for (const [key, values] of Object.entries(rules ?? {})) {
+					if (key.startsWith('@')) continue;
+					const target = key.startsWith('/') ? top.find((p) => p.name === key.slice(1)) : list.find((p) => p.name === key);
+					expect({ property: property.name, key, exists: target !== undefined }).toEqual({
+						property: property.name,
+						key,
+						exists: true,
+					});
+					expect(target).not.toBe(property);
+					const allowed = allowedValues(target!);
+					if (allowed === undefined) continue;
+					for (const value of values ?? []) {
+						expect({ property: property.name, key, value, allowed: allowed.includes(value) }).toEqual({
+							property: property.name,
+							key,
+							value,
+							allowed: true,
+						});
+					}
+				}
+			}
+		}
+	});
+
+	test('every Update Fields option depends on /provider (it lives inside a collection)', () => {
+		for (const option of prop('updateFields').options as INodeProperties[]) {
+			expect(Object.keys(option.displayOptions?.show ?? {})).toEqual(['/provider']);
+		}
+	});
+
+	test('with every provider, Contact ID, Update Fields and Options are shown', () => {
+		for (const provider of PROVIDERS) {
+			const shown = top
+				.filter((property) => NodeHelpers.displayParameter(rootParameters(provider), property, node(provider), description))
+				.map((property) => property.name);
+			expect(shown).toEqual(['provider', 'resource', 'operation', 'contactId', 'updateFields', 'options']);
+		}
+	});
+});
+
+describe('fields per provider (DESIGN.md)', () => {
+	test.each(PROVIDERS)('%s shows exactly its fields, each once', (provider) => {
+		const names = shownUpdateFields(provider).map((option) => option.name);
+		expect([...names].sort()).toEqual([...FIELDS_BY_PROVIDER[provider]].sort());
+		expect(new Set(names).size).toBe(names.length);
+	});
+
+	test('every Update Fields option is shown for at least one provider', () => {
+		const shownSomewhere = new Set(PROVIDERS.flatMap((provider) => shownUpdateFields(provider)));
+		for (const option of prop('updateFields').options as INodeProperties[]) expect(shownSomewhere.has(option)).toBe(true);
+	});
+
+	test('the vendor semantics are in the descriptions where the user decides', () => {
+		const describeField = (provider: string, field: string) =>
+			String(shownUpdateFields(provider).find((option) => option.name === field)?.description);
+		expect(describeField('blandAi', 'customFields')).toMatch(/merges it key by key/);
+		expect(describeField('leadLex', 'notes')).toMatch(/^Appended to the contact's existing notes/);
+		expect(describeField('raze', 'tags')).toMatch(/^Replaces ALL of the contact's tags/);
+		expect(describeField('openCx', 'customFields')).toMatch(/numbers and true\/false are sent as text, nested objects are refused/);
+		// No provider's semantics leak into another's description.
+		expect(describeField('raze', 'customFields')).not.toMatch(/merges|OpenCX/);
+	});
+});
+
+describe('credentials', () => {
+	test('each provider shows only its own credential', () => {
+		const shown = (provider: string) =>
+			(description.credentials as INodeCredentialDescription[])
+				.filter((credential) => NodeHelpers.displayParameter(rootParameters(provider), credential, node(provider), description))
+				.map((credential) => credential.name);
+		expect(Object.fromEntries(PROVIDERS.map((provider) => [provider, shown(provider)]))).toEqual({
+			blandAi: ['blandAiApi'],
+			leadLex: ['leadLexApi'],
+			openCx: ['openCxApi'],
+			raze: ['razeApi'],
+		});
+		for (const credential of description.credentials ?? []) expect(credential.required).toBe(true);
+	});
+
+	test('credential names and display names', () => {
+		expect(Object.values(credentialTypes).map((type) => [type.name, type.displayName])).toEqual([
+			['blandAiApi', 'Bland AI API'],
+			['leadLexApi', 'LeadLex API'],
+			['openCxApi', 'OpenCX API'],
+			['razeApi', 'Raze API'],
+		]);
+	});
+});
+
+describe('public contract', () => {
+	test('node identity', () => {
+		expect(description).toMatchObject({ name: 'contactHub', displayName: 'Contact Hub', version: 1, usableAsTool: true });
+	});
+
+	test('parameter names and values', () => {
+		expect(top.map((property) => property.name)).toEqual(['provider', 'resource', 'operation', 'contactId', 'updateFields', 'options']);
+		expect(allowedValues(prop('provider'))).toEqual(['blandAi', 'leadLex', 'openCx', 'raze']);
+		expect((prop('provider').options as INodePropertyOptions[]).map((option) => option.name)).toEqual([
+			'Bland AI',
+			'LeadLex',
+			'OpenCX',
+			'Raze',
+		]);
+		expect(allowedValues(prop('resource'))).toEqual(['contact']);
+		expect(allowedValues(prop('operation'))).toEqual(['update']);
+		expect((prop('operation').options as INodePropertyOptions[])[0].action).toBe('Update a contact');
+		expect(prop('contactId')).toMatchObject({ type: 'string', required: true });
+		expect([...new Set((prop('updateFields').options as INodeProperties[]).map((option) => option.name))].sort()).toEqual(
+			['company', 'customFields', 'email', 'externalId', 'httpActionOverrides', 'jobTitle', 'linkedinUrl', 'name', 'notes', 'phone', 'tags'],
+		);
+		const options = prop('options').options as INodeProperties[];
+		expect(allowedValues(prop('output', options))).toEqual(['simplified', 'raw']);
+		expect(prop('output', options).default).toBe('simplified');
+		expect(prop('dryRun', options)).toMatchObject({ type: 'boolean', default: false });
+		expect(prop('sendEmptyValues', options)).toMatchObject({ type: 'boolean', default: false });
+	});
+});
+
+describe('display names are Title Case', () => {
+	const MINOR = new Set(['a', 'an', 'and', 'as', 'at', 'but', 'by', 'for', 'from', 'in', 'into', 'nor', 'of', 'on', 'or', 'per', 'the', 'to', 'via', 'vs', 'with']);
+	function isTitleCase(text: string): boolean {
+		return text.split(' ').every((word, index) => {
+			const bare = word.replace(/^[("'“]+/, '');
+			if (bare === '') return true;
+			if (index > 0 && MINOR.has(bare.toLowerCase())) return bare === bare.toLowerCase();
+			return /^[A-Z0-9]/.test(bare);
+		});
+	}
+
+	test('the checker', () => {
+		expect(isTitleCase('Max Requests per Minute')).toBe(true);
+		expect(isTitleCase('Max Retry Wait (Seconds)')).toBe(true);
+		expect(isTitleCase('Max requests per minute')).toBe(false);
+		expect(isTitleCase('Max Requests Per Minute')).toBe(false);
+		expect(isTitleCase('From JSON')).toBe(true);
+	});
+
+	function names(list: INodeProperties[]): string[] {
+		const out: string[] = [];
+		for (const property of list) {
+			out.push(property.displayName);
+			if (property.placeholder && property.type !== 'string') out.push(String(property.placeholder));
+			for (const option of property.options ?? []) {
+				if (isCollectionGroup(option)) {
+					out.push(option.displayName, ...names(option.values));
+				} else if (isProperty(option)) {
+					out.push(...names([option]));
+				} else {
+					out.push(String((option as INodePropertyOptions).name));
+				}
+			}
+		}
+		return out;
+	}
+
+	test('node parameters, options and collection entries', () => {
+		const all = names(top);
+		expect(all.length).toBeGreaterThan(40);
+		expect(all.filter((name) => !isTitleCase(name))).toEqual([]);
+	});
+
+	test('credentials', () => {
+		const all = Object.values(credentialTypes).flatMap((type) => [type.displayName, ...names(type.properties)]);
+		expect(all.filter((name) => !isTitleCase(name))).toEqual([]);
+	});
+});

@@ -1,0 +1,129 @@
+/**
+ * Shared set-up for the engine tests: one sandbox per test file, credentials pointing at it, and a
+ * `run` that puts a Contact Hub workflow through n8n-core's WorkflowExecute.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, IWorkflowBase } from 'n8n-workflow';
+
+import { contactHubWorkflow, runWorkflow, shutdownEngine, type RunResult } from '../helpers/workflow';
+import { SANDBOX_KEYS, SEED_IDS, startSandbox, type RecordedRequest, type Sandbox, type Vendor } from '../sandbox';
+
+export { SANDBOX_KEYS, SEED_IDS };
+export type { RunResult, Sandbox, Vendor };
+
+export const VENDOR_LIST: Vendor[] = ['blandAi', 'leadLex', 'openCx', 'raze'];
+
+export const CREDENTIAL_TYPE: Record<Vendor, string> = {
+	blandAi: 'blandAiApi',
+	leadLex: 'leadLexApi',
+	openCx: 'openCxApi',
+	raze: 'razeApi',
+};
+
+export const LABEL: Record<Vendor, string> = {
+	blandAi: 'Bland AI',
+	leadLex: 'LeadLex',
+	openCx: 'OpenCX',
+	raze: 'Raze',
+};
+
+/** The update path of each vendor, relative to its base URL, for an already encoded ID. */
+export const UPDATE_PATH: Record<Vendor, (encodedId: string) => string> = {
+	blandAi: (id) => `/v1/contacts/${id}`,
+	leadLex: (id) => `/v1/contacts/${id}`,
+	openCx: (id) => `/contacts/${id}`,
+	raze: (id) => `/external/v1/contacts/${id}`,
+};
+
+export const METHOD: Record<Vendor, string> = { blandAi: 'PATCH', leadLex: 'PATCH', openCx: 'PATCH', raze: 'PUT' };
+
+/** The auth header each vendor documents, as node's http server presents it (lower-cased name). */
+export const AUTH_HEADER: Record<Vendor, [string, (key: string) => string]> = {
+	blandAi: ['authorization', (key) => key],
+	leadLex: ['authorization', (key) => `Bearer ${key}`],
+	openCx: ['authorization', (key) => `Bearer ${key}`],
+	raze: ['x-api-key', (key) => key],
+};
+
+/** Every key the sandbox knows, plus the wrong ones the tests use: none may ever show up in an output. */
+export const WRONG_KEY = 'wrong_key_0123456789abcdef';
+export const ALL_KEYS: string[] = [
+	...Object.values(SANDBOX_KEYS).flatMap((keys) => Object.values(keys) as string[]),
+	WRONG_KEY,
+];
+
+/**
+ * Starts one sandbox for the test file, resets it before each test, and closes it (and n8n-core's
+ * background timers) after the file. Returns a getter, as the sandbox exists only once beforeAll ran.
+ */
+export function useSandbox(): () => Sandbox {
+	let sandbox: Sandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox();
+	});
+	beforeEach(() => sandbox!.reset());
+	afterAll(async () => {
+		await sandbox?.close();
+		shutdownEngine();
+	});
+	return () => sandbox!;
+}
+
+/** Credentials for all four types, pointing at the sandbox; `keys` overrides a vendor's key. */
+export function credentialsFor(
+	sandbox: Sandbox,
+	keys: Partial<Record<Vendor, string>> = {},
+	baseUrls: Partial<Record<Vendor, string>> = {},
+): Record<string, ICredentialDataDecryptedObject> {
+	return Object.fromEntries(
+		VENDOR_LIST.map((vendor) => [
+			CREDENTIAL_TYPE[vendor],
+			{ apiKey: keys[vendor] ?? SANDBOX_KEYS[vendor].valid, baseUrl: baseUrls[vendor] ?? sandbox.baseUrl(vendor) },
+		]),
+	);
+}
+
+export interface RunOptions {
+	onError?: INode['onError'];
+	keys?: Partial<Record<Vendor, string>>;
+	baseUrls?: Partial<Record<Vendor, string>>;
+	/** Changes the workflow JSON before it runs (e.g. to remove a credential). */
+	edit?: (workflow: IWorkflowBase) => void;
+}
+
+/** Runs Manual Trigger → Contact Hub with `parameters` on `items`, against the sandbox. */
+export async function run(
+	sandbox: Sandbox,
+	parameters: IDataObject,
+	items: IDataObject[] = [{}],
+	options: RunOptions = {},
+): Promise<RunResult> {
+	const workflow = contactHubWorkflow(parameters, options.onError ? { onError: options.onError } : {});
+	options.edit?.(workflow);
+	return await runWorkflow(workflow, items, credentialsFor(sandbox, options.keys, options.baseUrls));
+}
+
+/** The json of each item. */
+export const jsonOf = (items: INodeExecutionData[]): IDataObject[] => items.map((item) => item.json);
+
+/** The pairedItem of each item. */
+export const pairedOf = (items: INodeExecutionData[]): unknown[] => items.map((item) => item.pairedItem);
+
+/** The vendor requests the sandbox saw, as [method, path, body]. */
+export const sent = (sandbox: Sandbox): Array<[string, string, unknown]> =>
+	sandbox.requests.map((request: RecordedRequest) => [request.method, request.path, request.body]);
+
+/** Everything a user or a log could see of a run, as one string. */
+export function visibleText(result: RunResult): string {
+	const error = result.error;
+	return JSON.stringify({
+		items: result.items,
+		errorItems: result.errorItems,
+		error: error && { message: error.message, description: error.description, context: error.context, error },
+		run: result.run.data.resultData,
+	});
+}
+
+/** Fails if any API key appears in `text`. */
+export function expectNoKey(text: string): void {
+	for (const key of ALL_KEYS) expect(text).not.toContain(key);
+}

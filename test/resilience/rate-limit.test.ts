@@ -1,0 +1,124 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { contactHubWorkflow, runWorkflow, shutdownEngine } from '../helpers/workflow';
+import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox();
+});
+beforeEach(() => sandbox.reset());
+afterAll(async () => {
+	await sandbox.close();
+	shutdownEngine();
+});
+
+const credentialType: Record<Vendor, string> = {
+	blandAi: 'blandAiApi',
+	leadLex: 'leadLexApi',
+	openCx: 'openCxApi',
+	raze: 'razeApi',
+};
+
+function credentials(vendor: Vendor) {
+	return { [credentialType[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } };
+}
+
+async function updateNames(vendor: Vendor, ids: string[], options: IDataObject, onError?: 'continueRegularOutput') {
+	return await runWorkflow(
+		contactHubWorkflow(
+			{ provider: vendor, contactId: '={{ $json.id }}', updateFields: { name: '={{ $json.name }}' }, options },
+			onError ? { onError } : {},
+		),
+		ids.map((id, index) => ({ id, name: `Name ${index}` })),
+		credentials(vendor),
+	);
+}
+
+const updates = () => sandbox.requests.filter((request) => request.method !== 'GET');
+
+describe('429 handling', () => {
+	test.each<Vendor>(['blandAi', 'leadLex', 'openCx', 'raze'])(
+		'%s: waits as the vendor says, then every contact is updated',
+		async (vendor) => {
+			const ids = sandbox.seedMany(vendor, 6, 'rl');
+			sandbox.setRateLimit(vendor, { limit: 3, windowMs: 1000 });
+			const started = Date.now();
+			const result = await updateNames(vendor, ids, { parallelRequests: 2, maxRetryWaitSeconds: 5 });
+
+			expect(result.error).toBeUndefined();
+			expect(result.items.map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
+			ids.forEach((id, index) => {
+				const stored = sandbox.getContact(vendor, id)!;
+				expect(stored[vendor === 'leadLex' ? 'full_name' : 'name']).toBe(`Name ${index}`);
+			});
+			// Six updates at three per second need a second window.
+			expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+			expect(updates().length).toBeGreaterThan(6);
+		},
+	);
+
+	test('Raze retry_after in the body is honoured, and nothing starts while the execution waits', async () => {
+		const ids = sandbox.seedMany('raze', 8, 'rz');
+		sandbox.setRateLimit('raze', { limit: 2, windowMs: 1000 });
+		await updateNames('raze', ids, { parallelRequests: 4, maxRetryWaitSeconds: 5 });
+
+		const times = updates().map((request) => request.at);
+		const first429 = times[2]; // the third request in the window is refused
+		const during = times.filter((at) => at > first429 && at < first429 + 900);
+		// Only requests already in flight when the 429 arrived may land inside the wait.
+		expect(during.length).toBeLessThanOrEqual(3);
+	});
+
+	test('gives up after Max Retries with a message that says why and what to change', async () => {
+		const ids = sandbox.seedMany('leadLex', 3, 'gu');
+		sandbox.setRateLimit('leadLex', { limit: 1, windowMs: 60_000 });
+		const result = await updateNames(
+			'leadLex',
+			ids,
+			{ maxRetries: 2, maxRetryWaitSeconds: 0.2 },
+			'continueRegularOutput',
+		);
+
+		expect(result.items).toHaveLength(3);
+		expect(result.items[0].json.name).toBe('Name 0');
+		for (const index of [1, 2]) {
+			const { json, pairedItem, error } = result.items[index];
+			expect(pairedItem).toEqual({ item: index });
+			expect(json.error).toMatch(
+				new RegExp(`^LeadLex rate limit: contact gu-${index + 1} was not updated \\(rate-limited 3 times, waited 0\\.\\d s in total\\) \\(item ${index}\\)$`),
+			);
+			expect(error?.description).toContain('Max Requests per Minute');
+		}
+	});
+
+	test('Retry on Rate Limit off fails at once', async () => {
+		const ids = sandbox.seedMany('openCx', 2, 'off');
+		sandbox.setRateLimit('openCx', { limit: 1, windowMs: 60_000 });
+		const started = Date.now();
+		const result = await updateNames('openCx', ids, { retryOnRateLimit: false });
+		expect(Date.now() - started).toBeLessThan(2000);
+		expect(result.error?.message).toBe(
+			'OpenCX rate limit: contact off-2 was not updated (rate-limited; Retry on Rate Limit is off) (item 1)',
+		);
+		expect(updates()).toHaveLength(2);
+	});
+});
+
+describe('throttle', () => {
+	test('Max Requests per Minute holds in every window, at any parallelism', async () => {
+		const perMinute = 600; // one start every 100 ms
+		const ids = sandbox.seedMany('raze', 21, 'th');
+		const started = Date.now();
+		const result = await updateNames('raze', ids, { maxRequestsPerMinute: perMinute, parallelRequests: 8 });
+		expect(result.items).toHaveLength(21);
+
+		const times = updates().map((request) => request.at).sort((a, b) => a - b);
+		const perSecond = perMinute / 60;
+		// No more than 10 arrivals in any 1-second window: arrival k+10 is at least 1 s after arrival k.
+		for (let k = 0; k + perSecond < times.length; k++) {
+			expect(times[k + perSecond] - times[k]).toBeGreaterThanOrEqual(1000 - 5);
+		}
+		expect(Date.now() - started).toBeGreaterThanOrEqual(2000 - 5);
+	});
+});

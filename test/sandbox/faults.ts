@@ -1,0 +1,102 @@
+import type { ChaosSpec, FaultKind, FaultPhase, FaultSpec, Vendor } from './types';
+import { VENDORS } from './constants';
+
+export const FAULT_KINDS: FaultKind[] = ['status500', 'status502Html', 'hang', 'reset', 'malformedJson'];
+
+/** What to do to one request instead of (or after) answering it normally. */
+export interface Decision {
+	kind: FaultKind | 'status429';
+	phase: FaultPhase;
+	source: 'fault' | 'chaos';
+}
+
+/** mulberry32: a tiny seeded PRNG, so a chaos seed always gives the same sequence. */
+export function mulberry32(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+// Fixed order, so the same seed and rates always map draws to the same outcomes.
+const CHAOS_ORDER: Array<FaultKind | 'status429'> = ['status429', ...FAULT_KINDS];
+
+function checkVendor(vendor: unknown): void {
+	if (vendor !== undefined && !VENDORS.includes(vendor as Vendor)) throw new Error(`unknown vendor: ${String(vendor)}`);
+}
+
+/** Queued one-shot faults plus optional seeded chaos. Queued faults win over chaos. */
+export class FaultPlan {
+	private queue: Array<{ spec: FaultSpec; left: number }> = [];
+	private chaos: { spec: ChaosSpec; random: () => number } | null = null;
+
+	/** Queues a fault; faults are consumed in the order they were added. */
+	add(spec: FaultSpec): void {
+		if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`unknown fault kind: ${String(spec.kind)}`);
+		checkVendor(spec.vendor);
+		if (spec.phase !== undefined && spec.phase !== 'before' && spec.phase !== 'after') {
+			throw new Error(`unknown fault phase: ${String(spec.phase)}`);
+		}
+		const count = spec.count ?? 1;
+		if (!Number.isInteger(count) || count < 1) throw new Error('fault count must be an integer ≥ 1');
+		this.queue.push({ spec: { ...spec }, left: count });
+	}
+
+	/** Sets (or with null removes) chaos; the PRNG restarts from the seed. */
+	setChaos(spec: ChaosSpec | null): void {
+		if (spec === null) {
+			this.chaos = null;
+			return;
+		}
+		if (!Number.isFinite(spec.seed)) throw new Error('chaos seed must be a number');
+		checkVendor(spec.vendor);
+		for (const [kind, rate] of Object.entries(spec.rates ?? {})) {
+			if (!CHAOS_ORDER.includes(kind as FaultKind)) throw new Error(`unknown chaos kind: ${kind}`);
+			if (typeof rate !== 'number' || rate < 0 || rate > 1) throw new Error(`chaos rate of ${kind} must be within 0..1`);
+		}
+		this.chaos = { spec: { ...spec, rates: { ...spec.rates } }, random: mulberry32(spec.seed) };
+	}
+
+	/** The fault for the next request to `vendor`, if any (consumes it). */
+	next(vendor: Vendor): Decision | undefined {
+		const index = this.queue.findIndex((f) => f.spec.vendor === undefined || f.spec.vendor === vendor);
+		if (index >= 0) {
+			const entry = this.queue[index];
+			entry.left -= 1;
+			if (entry.left === 0) this.queue.splice(index, 1);
+			return { kind: entry.spec.kind, phase: entry.spec.phase ?? 'before', source: 'fault' };
+		}
+		return this.roll(vendor);
+	}
+
+	/** Pending queued faults (for the admin API). */
+	pending(): number {
+		return this.queue.reduce((sum, f) => sum + f.left, 0);
+	}
+
+	clear(): void {
+		this.queue = [];
+		this.chaos = null;
+	}
+
+	private roll(vendor: Vendor): Decision | undefined {
+		if (!this.chaos || (this.chaos.spec.vendor !== undefined && this.chaos.spec.vendor !== vendor)) return undefined;
+		const { spec, random } = this.chaos;
+		const r = random(); // one draw per matching request (a second for a 'random' phase): reproducible
+		let cumulative = 0;
+		for (const kind of CHAOS_ORDER) {
+			cumulative += spec.rates[kind] ?? 0;
+			if (r >= cumulative) continue;
+			let phase: FaultPhase = spec.phase === 'after' ? 'after' : 'before';
+			if (spec.phase === 'random') phase = random() < 0.5 ? 'before' : 'after';
+			// A 429 is a refusal: the update never happens, whatever the phase says.
+			if (kind === 'status429') phase = 'before';
+			return { kind, phase, source: 'chaos' };
+		}
+		return undefined;
+	}
+}

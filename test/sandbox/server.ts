@@ -1,0 +1,343 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+import { handleAdmin } from './admin';
+import { ADMIN_PREFIX, SEED_IDS, VENDOR_PREFIXES, VENDORS } from './constants';
+import { FaultPlan, type Decision } from './faults';
+import { badGatewayHtml, json, parseBody, plainNotFound, readBody, send, type ParsedBody, type Reply } from './http';
+import { RateLimiter } from './rateLimit';
+import { Router, type RouteMatch } from './router';
+import type {
+	ChaosSpec,
+	Contact,
+	FaultSpec,
+	RateLimitSpec,
+	RecordedRequest,
+	Sandbox,
+	SandboxOptions,
+	SandboxStats,
+	Vendor,
+} from './types';
+import type { RateInfo, VendorModule } from './vendor';
+import { VENDOR_MODULES } from './vendors';
+
+const MAX_HANG_MS = 10 * 60 * 1000;
+const DEFAULT_SEED_PREFIX = 'contact';
+
+function perVendor<T>(make: (vendor: Vendor) => T): Record<Vendor, T> {
+	return Object.fromEntries(VENDORS.map((v) => [v, make(v)])) as Record<Vendor, T>;
+}
+
+function assertVendor(vendor: unknown): asserts vendor is Vendor {
+	if (!VENDORS.includes(vendor as Vendor)) throw new Error(`unknown vendor: ${String(vendor)} (expected one of ${VENDORS.join(', ')})`);
+}
+
+/** Splits a raw URL into the vendor it addresses and the path after that vendor's prefix. */
+function resolveVendor(rawPath: string): { vendor: Vendor | null; path: string } {
+	for (const vendor of VENDORS) {
+		const prefix = VENDOR_PREFIXES[vendor];
+		if (rawPath.startsWith(prefix)) {
+			const rest = rawPath.slice(prefix.length);
+			if (rest === '') return { vendor, path: '/' };
+			if (rest.startsWith('/') || rest.startsWith('?')) return { vendor, path: rest };
+		}
+	}
+	return { vendor: null, path: rawPath };
+}
+
+/** One request being answered. */
+interface Exchange {
+	req: IncomingMessage;
+	res: ServerResponse;
+	method: string;
+	rawPath: string;
+	/** Path after the vendor prefix (the raw path for unknown vendors). */
+	path: string;
+	body: ParsedBody;
+	at: number;
+}
+
+function withHeaders(reply: Reply, headers: Record<string, string>): Reply {
+	return { ...reply, headers: { ...headers, ...reply.headers } };
+}
+
+/** The sandbox: one HTTP server, four fake vendors, and the switches tests flip. */
+export class SandboxServer implements Sandbox {
+	url = '';
+	port = 0;
+	readonly requests: RecordedRequest[] = [];
+
+	private readonly server: Server;
+	private readonly sockets = new Set<Socket>();
+	private readonly hangs = new Set<NodeJS.Timeout>();
+	private readonly routers = perVendor((v) => new Router(VENDOR_MODULES[v].routes));
+	private readonly faults = new FaultPlan();
+	private readonly rateLimiter = new RateLimiter();
+	private contacts = perVendor(() => new Map<string, Contact>());
+	private counters = this.zeroCounters();
+	private rejectUnknown = false;
+	private recording: boolean;
+	private readonly seedCount: number;
+	private readonly hangMs: number;
+	private readonly log: boolean;
+	private closing: Promise<void> | undefined;
+
+	constructor(options: SandboxOptions = {}) {
+		this.seedCount = options.seedCount ?? 0;
+		if (!Number.isInteger(this.seedCount) || this.seedCount < 0) throw new Error('seedCount must be an integer ≥ 0');
+		const hangMs = options.hangMs ?? 30_000;
+		if (!(hangMs >= 0)) throw new Error('hangMs must be ≥ 0');
+		this.hangMs = Math.min(hangMs, MAX_HANG_MS);
+		this.log = options.log ?? false;
+		this.recording = options.record ?? true;
+		this.server = createServer((req, res) => void this.onRequest(req, res));
+		this.server.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		this.seedAll();
+	}
+
+	/** Starts listening on 127.0.0.1 only. */
+	listen(port: number): Promise<void> {
+		return new Promise((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, '127.0.0.1', () => {
+				this.server.off('error', reject);
+				this.port = (this.server.address() as AddressInfo).port;
+				this.url = `http://127.0.0.1:${this.port}`;
+				resolve();
+			});
+		});
+	}
+
+	baseUrl(vendor: Vendor): string {
+		assertVendor(vendor);
+		return this.url + VENDOR_PREFIXES[vendor];
+	}
+
+	clearRequests(): void {
+		this.requests.length = 0; // keeps references held by callers valid
+	}
+
+	reset(): void {
+		this.contacts = perVendor(() => new Map<string, Contact>());
+		this.seedAll();
+		this.clearRequests();
+		this.faults.clear();
+		this.rateLimiter.clear();
+		this.rejectUnknown = false;
+		this.counters = this.zeroCounters();
+	}
+
+	seed(vendor: Vendor, contact: Record<string, unknown> & { id: string }): void {
+		assertVendor(vendor);
+		if (typeof contact?.id !== 'string' || contact.id === '') throw new Error('seed: contact.id must be a non-empty string');
+		const copy = structuredClone(contact);
+		this.contacts[vendor].set(copy.id, VENDOR_MODULES[vendor].makeContact(copy));
+	}
+
+	seedMany(vendor: Vendor, count: number, prefix = DEFAULT_SEED_PREFIX): string[] {
+		assertVendor(vendor);
+		if (!Number.isInteger(count) || count < 0) throw new Error('seedMany: count must be an integer ≥ 0');
+		const module = VENDOR_MODULES[vendor];
+		const ids: string[] = [];
+		for (let i = 1; i <= count; i++) {
+			const id = `${prefix}-${i}`;
+			this.contacts[vendor].set(id, module.generate(id, i));
+			ids.push(id);
+		}
+		return ids;
+	}
+
+	getContact(vendor: Vendor, id: string): Record<string, unknown> | undefined {
+		assertVendor(vendor);
+		const contact = this.contacts[vendor].get(id);
+		return contact === undefined ? undefined : structuredClone(contact);
+	}
+
+	addFault(spec: FaultSpec): void {
+		this.faults.add(spec);
+	}
+
+	setChaos(spec: ChaosSpec | null): void {
+		this.faults.setChaos(spec);
+	}
+
+	setRateLimit(vendor: Vendor, spec: RateLimitSpec | null): void {
+		assertVendor(vendor);
+		this.rateLimiter.set(vendor, spec);
+	}
+
+	setRejectUnknownFields(on: boolean): void {
+		this.rejectUnknown = on;
+	}
+
+	setRecord(on: boolean): void {
+		this.recording = on;
+	}
+
+	stats(): SandboxStats {
+		return {
+			total: this.counters.total,
+			byVendor: { ...this.counters.byVendor },
+			updatesApplied: { ...this.counters.updatesApplied },
+		};
+	}
+
+	/** Pending queued faults (admin API). */
+	pendingFaults(): number {
+		return this.faults.pending();
+	}
+
+	close(): Promise<void> {
+		this.closing ??= new Promise<void>((resolve) => {
+			for (const timer of this.hangs) clearTimeout(timer);
+			this.hangs.clear();
+			this.server.close(() => resolve());
+			for (const socket of this.sockets) socket.destroy();
+			this.server.closeAllConnections();
+		});
+		return this.closing;
+	}
+
+	private zeroCounters() {
+		return { total: 0, byVendor: perVendor(() => 0), updatesApplied: perVendor(() => 0) };
+	}
+
+	private seedAll(): void {
+		for (const vendor of VENDORS) {
+			const demo = VENDOR_MODULES[vendor].demoContact();
+			this.contacts[vendor].set(SEED_IDS[vendor], demo);
+			this.seedMany(vendor, this.seedCount);
+		}
+	}
+
+	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const at = Date.now();
+		const method = req.method ?? 'GET';
+		const rawPath = req.url ?? '/';
+		let raw: string | null;
+		try {
+			raw = await readBody(req);
+		} catch {
+			return; // the client went away mid-body
+		}
+		if (rawPath === ADMIN_PREFIX || rawPath.startsWith(`${ADMIN_PREFIX}/`)) {
+			send(res, handleAdmin(this, method, rawPath.slice(ADMIN_PREFIX.length), parseBody(raw ?? '')));
+			return;
+		}
+
+		const body = parseBody(raw ?? '');
+		const { vendor, path } = resolveVendor(rawPath);
+		const ex: Exchange = { req, res, method, rawPath, path, body, at };
+		this.counters.total += 1;
+		if (this.recording) {
+			const recorded = body.invalidJson ? body.raw : body.json;
+			this.requests.push({ vendor, method, path, rawPath, headers: req.headers, body: recorded, at });
+		}
+		if (raw === null) return this.finish(ex, json(413, { error: 'payload_too_large' }));
+		if (vendor === null) return this.finish(ex, plainNotFound(method, rawPath));
+		this.counters.byVendor[vendor] += 1;
+		this.handleVendor(VENDOR_MODULES[vendor], ex);
+	}
+
+	/** The vendor pipeline: route → fault(before) → rate limit → auth → scope → JSON → handler → fault(after). */
+	private handleVendor(module: VendorModule, ex: Exchange): void {
+		const q = ex.path.indexOf('?');
+		const pathname = q >= 0 ? ex.path.slice(0, q) : ex.path;
+		const match = this.routers[module.vendor].match(ex.method, pathname);
+		// Unknown routes consume no faults and no rate limit: they are a client bug, not traffic.
+		if (match.kind === 'wrongMethod') {
+			return this.finish(ex, plainNotFound(ex.method, ex.rawPath, `this path accepts ${match.allowed.join(', ')}`));
+		}
+		if (match.kind === 'none') return this.finish(ex, plainNotFound(ex.method, ex.rawPath));
+
+		const decision = this.faults.next(module.vendor);
+		if (decision?.phase === 'before') return this.fault(module, decision, ex);
+
+		const rate = this.rateLimiter.hit(module.vendor);
+		let reply: Reply;
+		if (rate?.limited) reply = module.rateLimited(rate.info);
+		else reply = this.runRoute(module, match, q >= 0 ? ex.path.slice(q + 1) : '', ex);
+		if (rate && module.rateLimitHeaders) reply = withHeaders(reply, module.rateLimitHeaders(rate.info));
+		if (module.decorate) reply = module.decorate(reply);
+
+		if (decision) return this.fault(module, decision, ex); // phase 'after': the update happened, the answer is lost
+		this.finish(ex, reply);
+	}
+
+	private runRoute(module: VendorModule, match: Extract<RouteMatch, { kind: 'found' }>, query: string, ex: Exchange): Reply {
+		const auth = module.authenticate(ex.req.headers);
+		if (!auth.ok) return auth.reply;
+		if (match.route.scope === 'write' && auth.scope !== 'write') return module.forbidden();
+		if (match.route.scope === 'write' && ex.body.invalidJson) return module.invalidJson();
+		try {
+			return match.route.handle({
+				params: match.params,
+				query: new URLSearchParams(query),
+				body: ex.body,
+				contacts: this.contacts[module.vendor],
+				rejectUnknownFields: this.rejectUnknown,
+				applied: () => (this.counters.updatesApplied[module.vendor] += 1),
+			});
+		} catch (error) {
+			console.error('[sandbox] handler bug:', error);
+			return module.internalError();
+		}
+	}
+
+	private fault(module: VendorModule, decision: Decision, ex: Exchange): void {
+		const decorate = (reply: Reply) => (module.decorate ? module.decorate(reply) : reply);
+		switch (decision.kind) {
+			case 'status500':
+				return this.finish(ex, decorate(module.internalError()), decision);
+			case 'status502Html':
+				return this.finish(ex, badGatewayHtml(), decision);
+			case 'malformedJson': {
+				const headers = { 'content-type': 'application/json; charset=utf-8' };
+				return this.finish(ex, decorate({ status: 200, headers, raw: module.malformedJson }), decision);
+			}
+			case 'status429': {
+				const info: RateInfo = {
+					limit: this.rateLimiter.limitOf(module.vendor) ?? module.planLimit ?? 0,
+					remaining: 0,
+					resetAtMs: Date.now() + 1000,
+					retryAfterSec: 1,
+				};
+				return this.finish(ex, decorate(module.rateLimited(info)), decision);
+			}
+			case 'reset':
+				this.logLine(ex, 'reset', decision);
+				ex.req.socket.destroy();
+				return;
+			case 'hang':
+				this.logLine(ex, `hang ${this.hangMs}ms`, decision);
+				return this.hang(ex.req.socket);
+		}
+	}
+
+	/** Holds a socket without answering, then destroys it; bounded by hangMs, cleared by close(). */
+	private hang(socket: Socket): void {
+		const timer = setTimeout(() => {
+			this.hangs.delete(timer);
+			socket.destroy();
+		}, this.hangMs);
+		this.hangs.add(timer);
+		socket.once('close', () => {
+			clearTimeout(timer);
+			this.hangs.delete(timer);
+		});
+	}
+
+	private finish(ex: Exchange, reply: Reply, decision?: Decision): void {
+		send(ex.res, reply);
+		this.logLine(ex, String(reply.status), decision);
+	}
+
+	private logLine(ex: Exchange, outcome: string, decision?: Decision): void {
+		if (!this.log) return;
+		const tag = decision ? ` [${decision.source} ${decision.kind} ${decision.phase}]` : '';
+		console.log(`[sandbox] ${ex.method} ${ex.rawPath} -> ${outcome}${tag} ${Date.now() - ex.at}ms`);
+	}
+}

@@ -1,0 +1,89 @@
+/** Public types of the vendor sandbox (see README.md). */
+
+export type Vendor = 'blandAi' | 'leadLex' | 'openCx' | 'raze';
+
+export interface RecordedRequest {
+	vendor: Vendor | null;
+	method: string;
+	/** Path after the vendor prefix, including the query string. */
+	path: string;
+	/** Full raw URL as received. */
+	rawPath: string;
+	headers: Record<string, string | string[] | undefined>;
+	/** Parsed JSON, or the raw string if it is not JSON, undefined if there was no body. */
+	body: unknown;
+	at: number;
+}
+
+export type FaultKind = 'status500' | 'status502Html' | 'hang' | 'reset' | 'malformedJson';
+
+export type FaultPhase = 'before' | 'after';
+
+export interface FaultSpec {
+	kind: FaultKind;
+	/** How many requests this fault answers; default 1. */
+	count?: number;
+	vendor?: Vendor;
+	/** 'after' = the update is applied, THEN the fault answer is sent (a lost response). Default 'before'. */
+	phase?: FaultPhase;
+}
+
+export interface ChaosSpec {
+	seed: number;
+	vendor?: Vendor;
+	/** Probability per request, 0..1. */
+	rates: Partial<Record<FaultKind | 'status429', number>>;
+	phase?: FaultPhase | 'random';
+}
+
+export interface RateLimitSpec {
+	limit: number;
+	windowMs: number;
+}
+
+export interface SandboxOptions {
+	/** 0 (default) picks a free port. */
+	port?: number;
+	/** Extra generated contacts per vendor, seeded at start and on reset. */
+	seedCount?: number;
+	/** How long a hang holds the socket before destroying it; default 30000. */
+	hangMs?: number;
+	/** Log one line per request to stdout. */
+	log?: boolean;
+	/** Record requests into `requests`; default true. */
+	record?: boolean;
+}
+
+export interface SandboxStats {
+	total: number;
+	byVendor: Record<Vendor, number>;
+	updatesApplied: Record<Vendor, number>;
+}
+
+export type Contact = Record<string, unknown> & { id: string };
+
+export interface Sandbox {
+	url: string;
+	port: number;
+	/** Base URL of one vendor, to put in that vendor's credential. */
+	baseUrl(vendor: Vendor): string;
+	/** Every request, in order (admin calls excluded). */
+	requests: RecordedRequest[];
+	clearRequests(): void;
+	/** Contacts back to seed; requests, faults, chaos, rate limits, unknown-field mode and counters cleared. */
+	reset(): void;
+	/** Add or replace a contact, in the vendor's own field names. */
+	seed(vendor: Vendor, contact: Record<string, unknown> & { id: string }): void;
+	/** Add `count` generated contacts; returns their ids (`${prefix}-${i}`, i from 1). */
+	seedMany(vendor: Vendor, count: number, prefix?: string): string[];
+	/** A copy of a stored contact in the vendor's own shape. */
+	getContact(vendor: Vendor, id: string): Record<string, unknown> | undefined;
+	addFault(spec: FaultSpec): void;
+	setChaos(spec: ChaosSpec | null): void;
+	setRateLimit(vendor: Vendor, spec: RateLimitSpec | null): void;
+	setRejectUnknownFields(on: boolean): void;
+	/** Turn request recording on or off (benchmarks). */
+	setRecord(on: boolean): void;
+	stats(): SandboxStats;
+	close(): Promise<void>;
+}

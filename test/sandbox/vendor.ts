@@ -1,0 +1,115 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+import type { ParsedBody, Reply } from './http';
+import type { Contact, Vendor } from './types';
+
+/** What a key may do: read-only keys get 'read'. */
+export type Scope = 'read' | 'write';
+
+export type AuthResult = { ok: true; scope: Scope } | { ok: false; reply: Reply };
+
+/** The state of a vendor's rate-limit window, as headers and 429 bodies report it. */
+export interface RateInfo {
+	limit: number;
+	remaining: number;
+	/** End of the current window, epoch milliseconds. */
+	resetAtMs: number;
+	/** Whole seconds a client should wait (≥ 1). */
+	retryAfterSec: number;
+}
+
+export interface HandlerContext {
+	params: Record<string, string>;
+	query: URLSearchParams;
+	body: ParsedBody;
+	/** This vendor's contacts, keyed by id; handlers mutate it in place. */
+	contacts: Map<string, Contact>;
+	/** When true, body fields the vendor does not know are a 400. */
+	rejectUnknownFields: boolean;
+	/** Call once an update has changed stored state (counted in stats().updatesApplied). */
+	applied(): void;
+}
+
+export interface Route {
+	method: 'GET' | 'PATCH' | 'PUT' | 'POST' | 'DELETE';
+	/** Path after the vendor prefix; `:name` segments become params. */
+	pattern: string;
+	/** 'write' routes answer 403 to read-only keys and 400 to invalid JSON bodies. */
+	scope: Scope;
+	handle(ctx: HandlerContext): Reply;
+}
+
+/** Everything the core needs to know about one vendor. */
+export interface VendorModule {
+	vendor: Vendor;
+	label: string;
+	routes: Route[];
+	authenticate(headers: IncomingHttpHeaders): AuthResult;
+	/** A read-only key on a write route. */
+	forbidden(): Reply;
+	invalidJson(): Reply;
+	internalError(): Reply;
+	/** The vendor's 429, with the signals it documents (headers and/or body). */
+	rateLimited(info: RateInfo): Reply;
+	/** Headers sent on every response while a rate limit is configured (vendors that document them). */
+	rateLimitHeaders?(info: RateInfo): Record<string, string>;
+	/** The documented plan limit shown in X-RateLimit-Limit when a chaos 429 fires without a configured limit. */
+	planLimit?: number;
+	/** A truncated JSON body, for the malformedJson fault. */
+	malformedJson: string;
+	/** Last touch on every vendor reply (e.g. LeadLex's X-Request-ID). */
+	decorate?(reply: Reply): Reply;
+	/** The demo contact, from the vendor page's examples. */
+	demoContact(): Contact;
+	/** A complete contact: vendor defaults overlaid with `fields`. */
+	makeContact(fields: Record<string, unknown> & { id: string }): Contact;
+	/** The i-th generated contact (seedMany, --seed-count). */
+	generate(id: string, i: number): Contact;
+}
+
+/** True for a JSON object (not null, not an array). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// A plain "something@domain.tld" check: LeadLex and Raze document an email check but not its rule.
+const BASIC_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The email check LeadLex and Raze are assumed to apply. */
+export function isBasicEmail(value: string): boolean {
+	return BASIC_EMAIL.test(value);
+}
+
+/** Fields of `body` that are not in `known`. */
+export function unknownFields(body: Record<string, unknown>, known: readonly string[]): string[] {
+	return Object.keys(body).filter((k) => !known.includes(k));
+}
+
+/** ISO 8601 with milliseconds (Bland's examples). */
+export function isoMillis(date = new Date()): string {
+	return date.toISOString();
+}
+
+/** ISO 8601 without milliseconds (LeadLex's and Raze's examples). */
+export function isoSeconds(date = new Date()): string {
+	return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Reads an integer query parameter clamped to `max`; undefined if absent, null if not an integer ≥ min. */
+export function intParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined | null {
+	const raw = query.get(name);
+	if (raw === null) return undefined;
+	if (!/^\d+$/.test(raw) || Number(raw) < min) return null;
+	return Math.min(Number(raw), max);
+}
+
+/** The bearer token of an Authorization header, or undefined. */
+export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
+	const match = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '');
+	return match ? match[1].trim() : undefined;
+}
+
+/** Sandbox convention where pages are silent: '' and null both clear a string field. */
+export function clearable(value: unknown): unknown {
+	return value === '' ? null : value;
+}

@@ -1,0 +1,168 @@
+/**
+ * OpenCX: PATCH /contacts/:id (body wrapped in `contact`, 200 with no body), GET /org (credential test).
+ * Auth is `Authorization: Bearer ocx_live_…`; errors are ErrorDto `{ statusCode, message, error }`.
+ * Validation messages follow the Fastify/Ajv style the OpenAPI page comes from ("body/contact/email must …").
+ * OpenCX documents no GET of one contact: read state with getContact() or the admin API.
+ */
+import { json, statusText, type Reply } from '../http';
+import { SANDBOX_KEYS, SEED_IDS } from '../constants';
+import type { Contact } from '../types';
+import {
+	bearerToken,
+	isoMillis,
+	isPlainObject,
+	unknownFields,
+	type AuthResult,
+	type HandlerContext,
+	type VendorModule,
+} from '../vendor';
+
+/** The email pattern of UpdateContactInput, verbatim from the page. */
+export const OPENCX_EMAIL_PATTERN =
+	"^(?!\\.)(?!.*\\.\\.)([A-Za-z0-9_'+\\-\\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$";
+const EMAIL_RE = new RegExp(OPENCX_EMAIL_PATTERN);
+
+const CONTACT_FIELDS = ['email', 'phone', 'name', 'custom_data', 'http_action_overrides'] as const;
+const OVERRIDE_GROUPS = ['query_params', 'path_params', 'body_params', 'headers'] as const;
+
+/** OpenCX's ErrorDto. */
+function error(status: number, message: string, headers?: Record<string, string>): Reply {
+	return json(status, { statusCode: status, message, error: statusText(status) }, headers);
+}
+
+function badRequest(message: string): Reply {
+	return error(400, message);
+}
+
+function authenticate(headers: { authorization?: string }): AuthResult {
+	const key = bearerToken(headers);
+	if (key === SANDBOX_KEYS.openCx.valid) return { ok: true, scope: 'write' };
+	if (key === SANDBOX_KEYS.openCx.readOnly) return { ok: true, scope: 'read' };
+	return { ok: false, reply: error(401, 'Unauthorized') };
+}
+
+/** An object whose values must all be strings; returns the Ajv-style message of the first violation. */
+function checkStringMap(value: unknown, path: string): string | undefined {
+	if (!isPlainObject(value)) return `${path} must be object`;
+	const bad = Object.keys(value).find((k) => typeof value[k] !== 'string');
+	return bad === undefined ? undefined : `${path}/${bad} must be string`;
+}
+
+/**
+ * Validates UpdateContactInput; returns the first error message, as Ajv stops at the first.
+ * Types are checked strictly: the sandbox does not coerce numbers to strings, so a node must send strings.
+ */
+function validate(body: unknown, rejectUnknown: boolean): string | undefined {
+	if (!isPlainObject(body)) return 'body must be object';
+	if (!('contact' in body)) return "body must have required property 'contact'";
+	if (rejectUnknown) {
+		const extra = unknownFields(body, ['contact']);
+		if (extra.length > 0) return `body must NOT have additional properties ('${extra[0]}')`;
+	}
+	const contact = body.contact;
+	if (!isPlainObject(contact)) return 'body/contact must be object';
+	if (rejectUnknown) {
+		const extra = unknownFields(contact, CONTACT_FIELDS);
+		if (extra.length > 0) return `body/contact must NOT have additional properties ('${extra[0]}')`;
+	}
+	for (const field of ['email', 'phone', 'name'] as const) {
+		if (field in contact && typeof contact[field] !== 'string') return `body/contact/${field} must be string`;
+	}
+	if (typeof contact.email === 'string' && !EMAIL_RE.test(contact.email)) {
+		return `body/contact/email must match pattern "${OPENCX_EMAIL_PATTERN}"`;
+	}
+	if ('custom_data' in contact) {
+		const problem = checkStringMap(contact.custom_data, 'body/contact/custom_data');
+		if (problem) return problem;
+	}
+	if ('http_action_overrides' in contact) {
+		const overrides = contact.http_action_overrides;
+		if (!isPlainObject(overrides)) return 'body/contact/http_action_overrides must be object';
+		if (rejectUnknown) {
+			const extra = unknownFields(overrides, OVERRIDE_GROUPS);
+			if (extra.length > 0) return `body/contact/http_action_overrides must NOT have additional properties ('${extra[0]}')`;
+		}
+		for (const group of OVERRIDE_GROUPS) {
+			if (!(group in overrides)) continue;
+			const problem = checkStringMap(overrides[group], `body/contact/http_action_overrides/${group}`);
+			if (problem) return problem;
+		}
+	}
+	return undefined;
+}
+
+function updateContact(ctx: HandlerContext): Reply {
+	if (ctx.body.json === undefined) return badRequest('body must be object');
+	const problem = validate(ctx.body.json, ctx.rejectUnknownFields);
+	if (problem) return badRequest(problem);
+	const stored = ctx.contacts.get(ctx.params.id);
+	if (!stored) return error(404, 'Contact not found');
+
+	const update = (ctx.body.json as { contact: Record<string, unknown> }).contact;
+	for (const field of ['email', 'phone', 'name'] as const) {
+		if (field in update) stored[field] = update[field];
+	}
+	// The page is silent on merge vs replace: custom_data and http_action_overrides are replaced as whole
+	// objects (a JSON column set by a PATCH), unlike Bland's documented merge.
+	if (isPlainObject(update.custom_data)) stored.custom_data = { ...update.custom_data };
+	if (isPlainObject(update.http_action_overrides)) stored.http_action_overrides = { ...update.http_action_overrides };
+	stored.updated_at = isoMillis();
+	ctx.applied();
+	return { status: 200 }; // "Default Response": no body at all
+}
+
+function getOrg(): Reply {
+	return json(200, {
+		id: 'org_sandbox',
+		name: 'Sandbox Organization',
+		website: 'https://example.com',
+		created_at: '2025-01-01T00:00:00.000Z',
+	});
+}
+
+function makeContact({ id, ...fields }: Record<string, unknown> & { id: string }): Contact {
+	const now = isoMillis();
+	return {
+		id,
+		name: null,
+		email: null,
+		phone: null,
+		custom_data: {},
+		http_action_overrides: null,
+		created_at: now,
+		updated_at: now,
+		...fields,
+	};
+}
+
+/** The OpenCX vendor module. */
+export const openCx: VendorModule = {
+	vendor: 'openCx',
+	label: 'OpenCX',
+	routes: [
+		{ method: 'PATCH', pattern: '/contacts/:id', scope: 'write', handle: updateContact },
+		{ method: 'GET', pattern: '/org', scope: 'read', handle: getOrg },
+	],
+	authenticate,
+	forbidden: () => error(403, 'API key is missing the contacts:write scope'),
+	invalidJson: () => badRequest("Body is not valid JSON but content-type is set to 'application/json'"),
+	internalError: () => error(500, 'Internal Server Error'),
+	// The page documents 100 requests/minute but no headers; Retry-After is the assumed signal.
+	rateLimited: (info) =>
+		error(429, `Rate limit exceeded, retry in ${info.retryAfterSec} seconds`, { 'retry-after': String(info.retryAfterSec) }),
+	malformedJson: '{"contact": {"id": ',
+	demoContact: () =>
+		// The page has no example contact; this one is invented but shaped like the request body.
+		makeContact({
+			id: SEED_IDS.openCx,
+			name: 'Maya Chen',
+			email: 'maya.chen@example.com',
+			phone: '+14155550123',
+			custom_data: { plan: 'enterprise', region: 'us-west' },
+			created_at: '2025-06-01T12:00:00.000Z',
+			updated_at: '2025-06-01T12:00:00.000Z',
+		}),
+	makeContact,
+	generate: (id, i) =>
+		makeContact({ id, name: `Generated Contact ${i}`, email: `contact${i}@example.com`, custom_data: { index: String(i) } }),
+};

@@ -1,0 +1,204 @@
+/**
+ * Raze: PUT /external/v1/contacts/:id, GET /external/v1/contacts/:id, GET /external/v1/contacts (credential test).
+ * Auth is `X-API-Key` (or `Authorization: Bearer`); bodies are `{ success, data }` / `{ success: false, error }`.
+ */
+import { json, type Reply } from '../http';
+import { SANDBOX_KEYS, SEED_IDS } from '../constants';
+import type { Contact } from '../types';
+import {
+	bearerToken,
+	clearable,
+	intParam,
+	isBasicEmail,
+	isoSeconds,
+	isPlainObject,
+	unknownFields,
+	type AuthResult,
+	type HandlerContext,
+	type RateInfo,
+	type VendorModule,
+} from '../vendor';
+
+const STRING_FIELDS = ['name', 'email', 'phone', 'company', 'position', 'linkedin_url'] as const;
+const UPDATE_FIELDS = [...STRING_FIELDS, 'tags', 'custom_fields'] as const;
+
+function error(status: number, code: string, message: string, details?: unknown, headers?: Record<string, string>): Reply {
+	const body = details === undefined ? { code, message } : { code, message, details };
+	return json(status, { success: false, error: body }, headers);
+}
+
+function validationError(field: string, message: string): Reply {
+	return error(400, 'VALIDATION_ERROR', message, { field });
+}
+
+function notFound(id: string): Reply {
+	return error(404, 'NOT_FOUND', 'Contact not found', { id });
+}
+
+function authenticate(headers: { 'x-api-key'?: string | string[]; authorization?: string }): AuthResult {
+	const header = headers['x-api-key'];
+	const key = (Array.isArray(header) ? header[0] : header) || bearerToken(headers);
+	if (!key) {
+		return { ok: false, reply: error(401, 'MISSING_API_KEY', 'API key is required. Send it in the X-API-Key header.') };
+	}
+	if (key === SANDBOX_KEYS.raze.valid) return { ok: true, scope: 'write' };
+	if (key === SANDBOX_KEYS.raze.readOnly) return { ok: true, scope: 'read' };
+	return { ok: false, reply: error(401, 'INVALID_API_KEY', 'Invalid API key') };
+}
+
+/** Checks the update body; a Reply when it is invalid. */
+function validateUpdate(body: unknown, rejectUnknown: boolean): Reply | undefined {
+	if (!isPlainObject(body)) return error(400, 'VALIDATION_ERROR', 'Request body must be a JSON object');
+	if (rejectUnknown) {
+		const extra = unknownFields(body, UPDATE_FIELDS);
+		if (extra.length > 0) return validationError(extra[0], `Unknown field: ${extra[0]}`);
+	}
+	for (const field of STRING_FIELDS) {
+		const value = body[field];
+		if (value !== undefined && value !== null && typeof value !== 'string') {
+			return validationError(field, `${field} must be a string`);
+		}
+	}
+	if (body.tags !== undefined && !(Array.isArray(body.tags) && body.tags.every((t) => typeof t === 'string'))) {
+		return validationError('tags', 'tags must be an array of strings');
+	}
+	if (body.custom_fields !== undefined && !isPlainObject(body.custom_fields)) {
+		return validationError('custom_fields', 'custom_fields must be an object');
+	}
+	if (typeof body.email === 'string' && body.email !== '' && !isBasicEmail(body.email)) {
+		return error(400, 'INVALID_EMAIL', 'Invalid email format', { field: 'email', value: body.email });
+	}
+	return undefined;
+}
+
+function updateContact(ctx: HandlerContext): Reply {
+	const body = ctx.body.json ?? {};
+	const invalid = validateUpdate(body, ctx.rejectUnknownFields);
+	if (invalid) return invalid;
+	const contact = ctx.contacts.get(ctx.params.id);
+	if (!contact) return notFound(ctx.params.id);
+
+	const update = body as Record<string, unknown>;
+	for (const field of STRING_FIELDS) {
+		if (field in update) contact[field] = clearable(update[field]);
+	}
+	if (Array.isArray(update.tags)) contact.tags = [...(update.tags as string[])]; // documented: replaces the list
+	if (isPlainObject(update.custom_fields)) {
+		// The page is silent; "only provided fields will be updated" is read as a key-by-key merge of custom fields.
+		const current = isPlainObject(contact.custom_fields) ? contact.custom_fields : {};
+		contact.custom_fields = { ...current, ...update.custom_fields };
+	}
+	contact.updated_at = isoSeconds();
+	ctx.applied();
+	return json(200, { success: true, data: contact });
+}
+
+function getContact(ctx: HandlerContext): Reply {
+	const contact = ctx.contacts.get(ctx.params.id);
+	return contact ? json(200, { success: true, data: contact }) : notFound(ctx.params.id);
+}
+
+/** Offset-based list; the pagination block's shape is the sandbox's guess. */
+function listContacts(ctx: HandlerContext): Reply {
+	const limit = intParam(ctx.query, 'limit', 1, 100);
+	if (limit === null) return validationError('limit', 'limit must be an integer between 1 and 100');
+	const offset = intParam(ctx.query, 'offset', 0, Number.MAX_SAFE_INTEGER);
+	if (offset === null) return validationError('offset', 'offset must be a non-negative integer');
+	const size = limit ?? 20;
+	const start = offset ?? 0;
+	const all = [...ctx.contacts.values()];
+	return json(200, {
+		success: true,
+		data: all.slice(start, start + size),
+		pagination: { total: all.length, limit: size, offset: start, has_more: start + size < all.length },
+	});
+}
+
+function rateLimitHeaders(info: RateInfo): Record<string, string> {
+	return {
+		'x-ratelimit-limit': String(info.limit),
+		'x-ratelimit-remaining': String(info.remaining),
+		'x-ratelimit-reset': String(Math.ceil(info.resetAtMs / 1000)),
+	};
+}
+
+function makeContact({ id, ...fields }: Record<string, unknown> & { id: string }): Contact {
+	const now = isoSeconds();
+	return {
+		id,
+		name: null,
+		email: null,
+		phone: null,
+		company: null,
+		position: null,
+		source: 'api',
+		linkedin_url: null,
+		tags: [],
+		custom_fields: {},
+		created_at: now,
+		updated_at: now,
+		...fields,
+	};
+}
+
+/** The Raze vendor module. */
+export const raze: VendorModule = {
+	vendor: 'raze',
+	label: 'Raze',
+	routes: [
+		{ method: 'PUT', pattern: '/external/v1/contacts/:id', scope: 'write', handle: updateContact },
+		{ method: 'GET', pattern: '/external/v1/contacts/:id', scope: 'read', handle: getContact },
+		{ method: 'GET', pattern: '/external/v1/contacts', scope: 'read', handle: listContacts },
+	],
+	authenticate,
+	forbidden: () =>
+		error(403, 'INSUFFICIENT_PERMISSIONS', 'This API key does not have permission to perform this action', {
+			required_permission: 'contacts:write',
+			granted_permissions: ['contacts:read'],
+		}),
+	invalidJson: () => error(400, 'VALIDATION_ERROR', 'Request body is not valid JSON'),
+	internalError: () => error(500, 'INTERNAL_ERROR', 'An internal error occurred'),
+	rateLimitHeaders,
+	planLimit: 1000, // Pro plan: 1,000/hour
+	// Documented: X-RateLimit-* headers and retry_after in the body, and no Retry-After header.
+	rateLimited: (info) =>
+		json(
+			429,
+			{
+				success: false,
+				error: {
+					code: 'RATE_LIMIT_EXCEEDED',
+					message: `Rate limit exceeded. Try again in ${info.retryAfterSec} seconds.`,
+					retry_after: info.retryAfterSec,
+				},
+			},
+			rateLimitHeaders(info),
+		),
+	malformedJson: '{"success": true, "data": {"id": ',
+	demoContact: () =>
+		// From the page's example response, as it was before the update the page shows.
+		makeContact({
+			id: SEED_IDS.raze,
+			name: 'John Doe',
+			email: 'john@example.com',
+			phone: '+5511999999999',
+			company: 'Acme Inc',
+			position: 'Engineering Manager',
+			source: 'linkedin',
+			linkedin_url: 'https://linkedin.com/in/johndoe',
+			tags: ['hot-lead'],
+			custom_fields: {},
+			created_at: '2024-01-15T10:30:00Z',
+			updated_at: '2024-01-15T10:30:00Z',
+		}),
+	makeContact,
+	generate: (id, i) =>
+		makeContact({
+			id,
+			name: `Generated Contact ${i}`,
+			email: `contact${i}@example.com`,
+			company: 'Example Inc',
+			position: 'Engineer',
+			tags: ['generated'],
+		}),
+};
