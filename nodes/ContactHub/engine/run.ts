@@ -1,5 +1,5 @@
 import type {
-	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
@@ -70,7 +70,7 @@ async function updateOne(
 	itemIndex: number,
 	gate: RequestGate,
 	settings: RunSettings,
-	credentials: (provider: ContactProvider) => Promise<ICredentialDataDecryptedObject>,
+	credentials: (provider: ContactProvider) => Promise<ICredentialsDecrypted>,
 ): Promise<INodeExecutionData> {
 	const provider = resolveProvider(ctx, itemIndex);
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -100,9 +100,9 @@ async function updateOne(
 		);
 	}
 
-	let baseUrl: unknown;
+	let credential: ICredentialsDecrypted;
 	try {
-		({ baseUrl } = await credentials(provider));
+		credential = await credentials(provider);
 	} catch (error) {
 		// n8n's own text ("Node does not have any credentials set for …") names neither the item nor
 		// the provider, which matters when Provider is an expression and items choose different ones.
@@ -115,7 +115,7 @@ async function updateOne(
 			},
 		);
 	}
-	const request = buildRequest(provider, String(baseUrl), contactId, update);
+	const request = buildRequest(provider, String(credential.data?.baseUrl ?? ''), contactId, update);
 	const pairedItem = { item: itemIndex };
 
 	if (options.dryRun === true) {
@@ -137,7 +137,7 @@ async function updateOne(
 		};
 	}
 
-	const result = await sendUpdate(ctx, provider, request, update, contactId, gate, settings);
+	const result = await sendUpdate(ctx, provider, credential, request, update, contactId, gate, settings);
 	if (!result.ok) {
 		const { failure } = result;
 		const details: JsonObject = { provider: provider.id, contactId };
@@ -185,10 +185,22 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 	const results: INodeExecutionData[] = new Array(items.length);
 	const fatal: Array<{ itemIndex: number; error: unknown }> = [];
 
-	const credentialCache = new Map<string, Promise<ICredentialDataDecryptedObject>>();
+	// One credential fetch per type and execution; n8n's helper would otherwise load and decrypt it per request.
+	const credentialCache = new Map<string, Promise<ICredentialsDecrypted>>();
 	const credentials = async (provider: ContactProvider) => {
 		const type = provider.credential.name;
-		if (!credentialCache.has(type)) credentialCache.set(type, this.getCredentials(type));
+		if (!credentialCache.has(type)) {
+			const reference = this.getNode().credentials?.[type];
+			credentialCache.set(
+				type,
+				this.getCredentials(type).then((data) => ({
+					id: reference?.id ?? '',
+					name: reference?.name ?? '',
+					type,
+					data,
+				})),
+			);
+		}
 		return await credentialCache.get(type)!;
 	};
 

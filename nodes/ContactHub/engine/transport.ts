@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { ContactProvider, ContactUpdate } from '../providers/types';
@@ -84,6 +89,7 @@ function isTimeout(error: unknown, code: string | undefined): boolean {
 export async function sendUpdate(
 	ctx: IExecuteFunctions,
 	provider: ContactProvider,
+	credential: ICredentialsDecrypted,
 	request: UpdateRequest,
 	update: ContactUpdate,
 	contactId: string,
@@ -110,6 +116,7 @@ export async function sendUpdate(
 					ignoreHttpStatusErrors: true,
 					timeout: settings.timeoutMs,
 				},
+				{ credentialsDecrypted: credential },
 			)) as IN8nHttpFullResponse;
 		} catch (error) {
 			const code = networkCode(error);

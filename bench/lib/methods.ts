@@ -1,0 +1,164 @@
+/**
+ * The same N Raze updates (PUT name + tags) sent four ways at concurrency C:
+ *  a   raw axios loop, C workers, one keep-alive agent (the floor: what network and sandbox allow)
+ *  a'  raw axios loop, C workers, a fresh `keepAlive: false` agent per request (what n8n-core's helper does)
+ *  b   n8n's HTTP Request node bounded by Loop Over Items (batch size C), through n8n-core's WorkflowExecute
+ *  c   Contact Hub with Parallel Requests C, through the same engine
+ */
+import http from 'node:http';
+
+import axios from 'axios';
+import type { IDataObject, IWorkflowBase } from 'n8n-workflow';
+
+import { contactHubWorkflow, runWorkflow } from '../../test/helpers/workflow';
+import { HTTP_REQUEST_TYPE, SPLIT_IN_BATCHES_TYPE, type N8nBase } from './n8n-base';
+
+export const RAZE_KEY = 'gr_live_sandbox_key';
+export type Method = 'a' | "a'" | 'b' | 'c';
+export const METHODS: Method[] = ['a', "a'", 'b', 'c'];
+
+export const METHOD_LABEL: Record<Method, string> = {
+	a: 'raw axios, keep-alive',
+	"a'": 'raw axios, no keep-alive, agent per request',
+	b: 'HTTP Request node in Loop Over Items',
+	c: 'Contact Hub',
+};
+
+export interface BenchItem extends IDataObject {
+	id: string;
+	name: string;
+	tags: string[];
+}
+
+/** N update items for contact-1 … contact-N; `tag` makes every run write something new. */
+export function makeItems(count: number, tag: string): BenchItem[] {
+	return Array.from({ length: count }, (_, index) => ({
+		id: `contact-${index + 1}`,
+		name: `Bench ${tag} ${index + 1}`,
+		tags: ['bench', tag],
+	}));
+}
+
+/** What one measured run did: how many updates were answered 2xx (the caller checks the sandbox too). */
+export interface RunOutcome {
+	ok: number;
+	failures: string[];
+}
+
+/** (a) and (a'): C workers pulling from one queue, each sending the PUT and waiting for its answer. */
+export async function rawLoop(razeBase: string, items: BenchItem[], concurrency: number, keepAlive: boolean): Promise<RunOutcome> {
+	// A separate instance: n8n-core installs an interceptor on axios' default instance that sets its own agents.
+	const client = axios.create({ validateStatus: () => true, timeout: 30_000 });
+	const shared = keepAlive ? new http.Agent({ keepAlive: true, maxSockets: concurrency }) : undefined;
+	const failures: string[] = [];
+	let ok = 0;
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const item = items[next++];
+			const response = await client.put(
+				`${razeBase}/external/v1/contacts/${encodeURIComponent(item.id)}`,
+				{ name: item.name, tags: item.tags },
+				{
+					headers: { 'X-API-Key': RAZE_KEY, Accept: 'application/json' },
+					httpAgent: shared ?? new http.Agent({ keepAlive: false }),
+				},
+			);
+			if (response.status >= 200 && response.status < 300) ok++;
+			else if (failures.length < 5) failures.push(`${item.id}: ${response.status}`);
+		}
+	};
+	try {
+		await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+	} finally {
+		shared?.destroy();
+	}
+	return { ok, failures };
+}
+
+/** Manual Trigger → Loop Over Items (batch size C) → HTTP Request (PUT, Header Auth) → back to the loop. */
+export function httpRequestLoopWorkflow(razeBase: string, batchSize: number): IWorkflowBase {
+	return {
+		id: 'bench-http-request',
+		name: 'Bench: HTTP Request in Loop Over Items',
+		active: false,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		nodes: [
+			{ id: 'trigger', name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'loop',
+				name: 'Loop Over Items',
+				type: SPLIT_IN_BATCHES_TYPE,
+				typeVersion: 3,
+				position: [220, 0],
+				parameters: { batchSize, options: {} },
+			},
+			{
+				id: 'http',
+				name: 'HTTP Request',
+				type: HTTP_REQUEST_TYPE,
+				typeVersion: 4.4,
+				position: [440, 100],
+				parameters: {
+					method: 'PUT',
+					url: `=${razeBase}/external/v1/contacts/{{ encodeURIComponent($json.id) }}`,
+					authentication: 'genericCredentialType',
+					genericAuthType: 'httpHeaderAuth',
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify({ name: $json.name, tags: $json.tags }) }}',
+					options: {},
+				},
+				credentials: { httpHeaderAuth: { id: '10', name: 'Raze key as header' } },
+			},
+		],
+		connections: {
+			'Manual Trigger': { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
+			'Loop Over Items': { main: [[], [{ node: 'HTTP Request', type: 'main', index: 0 }]] },
+			'HTTP Request': { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
+		},
+		settings: {},
+	} as unknown as IWorkflowBase;
+}
+
+function checkOutput(items: Array<{ json: IDataObject }>, expected: BenchItem[], readId: (json: IDataObject) => unknown, error?: Error): RunOutcome {
+	const failures: string[] = [];
+	if (error) failures.push(`workflow error: ${error.message}`);
+	let ok = 0;
+	items.forEach((item, index) => {
+		if (readId(item.json) === expected[index]?.id && item.json.error === undefined) ok++;
+		else if (failures.length < 5) failures.push(`item ${index}: ${JSON.stringify(item.json).slice(0, 200)}`);
+	});
+	if (items.length !== expected.length) failures.push(`${items.length} output items for ${expected.length} inputs`);
+	return { ok, failures };
+}
+
+/** (b): n8n's HTTP Request node, bounded to C requests at a time by Loop Over Items. */
+export async function httpRequestNode(razeBase: string, items: BenchItem[], concurrency: number, base: N8nBase): Promise<RunOutcome> {
+	const result = await runWorkflow(
+		httpRequestLoopWorkflow(razeBase, concurrency),
+		items,
+		{ httpHeaderAuth: { name: 'X-API-Key', value: RAZE_KEY } },
+		{ nodeTypes: base.nodeTypes, credentialTypes: base.credentialTypes, resultNode: 'HTTP Request' },
+	);
+	return checkOutput(result.items, items, (json) => (json.data as IDataObject | undefined)?.id, result.error);
+}
+
+export function contactHubBenchWorkflow(concurrency: number): IWorkflowBase {
+	return contactHubWorkflow({
+		provider: 'raze',
+		contactId: '={{ $json.id }}',
+		updateFields: { name: '={{ $json.name }}', tags: '={{ $json.tags }}' },
+		options: { parallelRequests: concurrency },
+	});
+}
+
+/** (c): Contact Hub with Parallel Requests C. */
+export async function contactHub(razeBase: string, items: BenchItem[], concurrency: number): Promise<RunOutcome> {
+	const result = await runWorkflow(contactHubBenchWorkflow(concurrency), items, {
+		razeApi: { apiKey: RAZE_KEY, baseUrl: razeBase },
+	});
+	return checkOutput(result.items, items, (json) => json.id, result.error);
+}
