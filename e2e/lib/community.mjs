@@ -47,7 +47,8 @@ function npm(args, cwd, timeoutMs = 5 * 60 * 1000) {
 export function npmPack(packageDir, destDir) {
 	mkdirSync(destDir, { recursive: true });
 	const out = npm(['pack', '--json', '--pack-destination', destDir], packageDir, 10 * 60 * 1000);
-	const json = JSON.parse(out.slice(out.indexOf('[')));
+	// the JSON array starts at a line that is only "[" (prepack's build log comes first)
+	const json = JSON.parse(out.slice(out.search(/^\[\s*$/m)));
 	return resolve(destDir, json[0].filename);
 }
 

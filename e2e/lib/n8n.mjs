@@ -44,16 +44,20 @@ function killGroup(pid, signal) {
 	}
 }
 
-function spawnN8n(args, env, stdio = ['ignore', 'pipe', 'pipe']) {
-	const child = spawn(process.execPath, [N8N_MAIN, ...args], {
-		env,
-		detached: true, // own process group
-		stdio,
-	});
+/**
+ * Spawn a process as the leader of its own process group, tracked so that Ctrl-C and
+ * process exit end it (and its children) by that group's id.
+ */
+export function spawnGroup(command, args, { env = process.env, cwd, stdio = ['ignore', 'pipe', 'pipe'] } = {}) {
+	const child = spawn(command, args, { env, cwd, detached: true, stdio });
 	forwardSignals();
 	live.add(child);
 	child.once('exit', () => live.delete(child));
 	return child;
+}
+
+function spawnN8n(args, env, stdio = ['ignore', 'pipe', 'pipe']) {
+	return spawnGroup(process.execPath, [N8N_MAIN, ...args], { env, stdio });
 }
 
 /** Stop a child we started: SIGTERM to its group, then SIGKILL after `graceMs`. */

@@ -1,0 +1,185 @@
+// The Contact Hub node in n8n's editor, in Debian's chromium (playwright-core, headless,
+// offline): sign in, open the example workflow, open a Contact Hub node, switch the provider
+// through all four and check the Update Fields offered (DESIGN.md's table) and the credential
+// type asked for, then execute the node from the editor and see its output. Screenshots go to
+// docs/images/ (the README shows them).
+//
+//   npm run test:browser     (needs /usr/bin/chromium: apt-get install -y chromium)
+//
+// n8n's editor treats Provider as the node's "main auth field" (the parameter the credentials'
+// displayOptions depend on, as with Jira's version): it is not shown as a dropdown in the node
+// panel; the provider follows the credential picked ("Credential to connect with" lists all four
+// types) and a new credential's dialog asks "Connect using: Bland AI | LeadLex | OpenCX | Raze".
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, openNode, signIn } from './lib/browser.mjs';
+import {
+	CREDENTIAL_LABEL,
+	DEFAULT_OWNER,
+	DEMO_CONTACT,
+	FIELDS_BY_PROVIDER,
+	LABEL,
+	N8nRest,
+	REPO_DIR,
+	SANDBOX_KEY,
+	ensureN8n,
+	exampleNode,
+	exampleWorkflow,
+	importExample,
+	installPackedPackage,
+	makeUserFolder,
+	removeUserFolder,
+	startN8n,
+	startSandbox,
+} from './lib/index.mjs';
+
+const IMAGES = join(REPO_DIR, 'docs/images');
+const require = createRequire(import.meta.url);
+/** Each credential type's default Base URL, from the built credential classes. */
+const DEFAULT_BASE_URL = Object.fromEntries(
+	Object.entries({ blandAi: 'BlandAiApi', leadLex: 'LeadLexApi', openCx: 'OpenCxApi', raze: 'RazeApi' }).map(([vendor, cls]) => {
+		const Credential = require(join(REPO_DIR, `dist/credentials/${cls}.credentials.js`))[cls];
+		return [vendor, new Credential().properties.find((p) => p.name === 'baseUrl').default];
+	}),
+);
+
+let sandbox;
+let userFolder;
+let n8n;
+let browser;
+let page;
+let blocked;
+
+before(async () => {
+	ensureN8n();
+	userFolder = makeUserFolder('contact-hub-browser-');
+	installPackedPackage(userFolder); // builds dist/ too (prepack)
+	sandbox = await startSandbox();
+	await importExample(userFolder, sandbox.url);
+	n8n = await startN8n({ userFolder });
+	await new N8nRest(n8n.url).setupOwner(DEFAULT_OWNER);
+	({ browser, page, blocked } = await launchBrowser());
+	mkdirSync(IMAGES, { recursive: true });
+});
+
+after(async () => {
+	await browser?.close();
+	await n8n?.stop();
+	await sandbox?.stop();
+	if (userFolder && !process.env.E2E_KEEP) removeUserFolder(userFolder);
+});
+
+// animations disabled: a dropdown caught mid-fade would look half transparent
+const shot = (name) => page.screenshot({ path: join(IMAGES, name), animations: 'disabled' });
+const workflowId = exampleWorkflow().id;
+const nodeName = exampleNode('leadLex').name;
+
+const visibleList = () => page.getByRole('listbox').filter({ visible: true });
+const updateFields = (ndv) => ndv.locator('[data-test-id="parameter-item"]').filter({ has: page.locator('label[for="updateFields"]') });
+
+/**
+ * The labels of the fields added to Update Fields, and what its "Add Field" list offers
+ * (`whileOpen` runs with the list open, e.g. for a screenshot).
+ */
+async function updateFieldsOffered(ndv, whileOpen) {
+	const collection = updateFields(ndv);
+	const labels = await collection.locator('[data-test-id="parameter-item"] label.n8n-input-label').allInnerTexts();
+	const add = collection.locator('[data-test-id="collection-parameter-add"]');
+	await add.click();
+	await visibleList().getByRole('option').first().waitFor();
+	const offered = await visibleList().getByRole('option').allInnerTexts();
+	await whileOpen?.();
+	await add.click(); // toggles the list closed
+	await visibleList().waitFor({ state: 'hidden' });
+	return { added: labels.map((t) => t.split('\n')[0].trim()), offered };
+}
+
+/** updateFieldsOffered() once added + offered equal `fields` (the panel re-renders after a change), bounded. */
+async function expectFields(ndv, fields, message, whileOpen) {
+	const want = JSON.stringify([...fields].sort());
+	let got;
+	for (const deadline = Date.now() + 10000; Date.now() < deadline; await page.waitForTimeout(250)) {
+		got = await updateFieldsOffered(ndv);
+		if (JSON.stringify([...got.added, ...got.offered].sort()) === want) break;
+	}
+	assert.deepEqual([...got.added, ...got.offered].sort(), JSON.parse(want), message);
+	if (whileOpen) await updateFieldsOffered(ndv, whileOpen);
+	return got;
+}
+
+/** Pick a credential in "Credential to connect with"; returns the option's text (name + type). */
+async function pickCredential(ndv, name) {
+	await ndv.locator('[data-test-id="node-credentials-select"]').click();
+	const option = page.getByRole('option').filter({ hasText: name });
+	const text = await option.innerText();
+	await option.click();
+	return text;
+}
+
+test('sign in and open the example workflow', async () => {
+	await signIn(page, n8n.url, DEFAULT_OWNER);
+	await page.goto(`${n8n.url}/workflow/${workflowId}`);
+	for (const node of exampleWorkflow().nodes.filter((n) => n.type.endsWith('.contactHub'))) {
+		await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`).waitFor();
+	}
+	await page.getByText('Update contact in LeadLex').waitFor(); // the node subtitle
+	await shot('workflow.png');
+});
+
+test('switching the provider changes the Update Fields offered and the credential type', async () => {
+	const ndv = await openNode(page, n8n.url, workflowId, nodeName);
+	const start = await expectFields(ndv, FIELDS_BY_PROVIDER.leadLex, 'LeadLex: fields', () => shot('node-leadlex.png'));
+	assert.deepEqual(start.added, ['Company', 'Job Title', 'Notes'], 'the example sets these');
+
+	for (const vendor of ['raze', 'blandAi', 'openCx', 'leadLex']) {
+		const optionText = await pickCredential(ndv, `${LABEL[vendor]} (sandbox)`);
+		assert.match(optionText, new RegExp(CREDENTIAL_LABEL[vendor]), `the ${LABEL[vendor]} credential is a ${CREDENTIAL_LABEL[vendor]}`);
+		assert.equal(await ndv.locator('[data-test-id="node-credentials-select"] input').inputValue(), `${LABEL[vendor]} (sandbox)`);
+		await expectFields(ndv, FIELDS_BY_PROVIDER[vendor], `${LABEL[vendor]}: fields`, vendor === 'raze' ? () => shot('node-raze.png') : undefined);
+	}
+
+	// A new credential asks which provider, and shows that provider's credential type.
+	await ndv.locator('[data-test-id="node-credentials-select"]').click();
+	await page.getByText('Create new credential').click();
+	const dialog = page.locator('.el-dialog').filter({ has: page.locator('[data-test-id="credential-edit-dialog"]') });
+	await dialog.waitFor();
+	for (const vendor of ['blandAi', 'openCx', 'raze', 'leadLex']) {
+		await dialog.locator('[data-test-id="node-auth-type-selector"]').getByText(LABEL[vendor], { exact: true }).click();
+		await dialog.getByText(CREDENTIAL_LABEL[vendor], { exact: true }).waitFor();
+		const baseUrl = dialog.locator('[data-test-id="parameter-input-baseUrl"] input');
+		assert.equal(await baseUrl.inputValue(), DEFAULT_BASE_URL[vendor], `${CREDENTIAL_LABEL[vendor]}: default Base URL`);
+	}
+	await shot('credential-leadlex.png');
+	await dialog.locator('.el-dialog__headerbtn').click();
+	await dialog.waitFor({ state: 'hidden' });
+});
+
+test('execute the node from the editor and see its output', async () => {
+	const ndv = page.locator('[data-test-id="ndv"]');
+	// Switching providers dropped the LeadLex-only fields (n8n clears hidden values): add one back.
+	await updateFields(ndv).locator('[data-test-id="collection-parameter-add"]').click();
+	await visibleList().getByRole('option', { name: 'Job Title', exact: true }).click();
+	await ndv.locator('[data-test-id="parameter-input-jobTitle"] input').fill('Chief Browser Officer');
+
+	await sandbox.reset();
+	await ndv.locator('[data-test-id="node-execute-button"]').click();
+	const output = ndv.locator('[data-test-id="output-panel"]');
+	await output.getByText('Chief Browser Officer').first().waitFor();
+	assert.match(await output.locator('[data-test-id="run-data-item-count"]').innerText().catch(() => '1 item'), /1 item/);
+	await output.locator('[data-test-id="radio-button-json"]').click();
+	await output.getByText('Chief Browser Officer').first().waitFor();
+	await shot('output.png');
+
+	const requests = await sandbox.requests();
+	const updates = requests.filter((q) => q.method !== 'GET');
+	assert.equal(updates.length, 1, JSON.stringify(requests.map((q) => [q.method, q.rawPath])));
+	assert.equal(updates[0].vendor, 'leadLex');
+	assert.equal(updates[0].path, `/v1/contacts/${DEMO_CONTACT.leadLex}`);
+	assert.equal(updates[0].headers.authorization, `Bearer ${SANDBOX_KEY.leadLex}`);
+	assert.deepEqual(updates[0].body, { job_title: 'Chief Browser Officer' });
+	assert.deepEqual(blocked.filter((u) => !u.startsWith('data:')), [], 'the editor asked for nothing outside 127.0.0.1');
+});

@@ -1,0 +1,407 @@
+// End-to-end: Contact Hub in a real n8n (the pinned 2.8.4), installed from its `npm pack`
+// tarball into a fresh user folder exactly as the README tells users, run by n8n's own CLI
+// and server against the vendor sandbox. Asserts on what the sandbox received.
+//
+//   npm run test:e2e        (installs the pinned n8n on first use; E2E_KEEP=1 keeps the folder)
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, test } from 'node:test';
+
+import {
+	CREDENTIAL_TYPE,
+	DEFAULT_OWNER,
+	DEMO_CONTACT,
+	LABEL,
+	N8nRest,
+	NODE_TYPE,
+	PACKAGE_NAME,
+	REPO_DIR,
+	SANDBOX_KEY,
+	TOOL_NODE_TYPE,
+	VENDORS,
+	VENDOR_PATH,
+	ensureN8n,
+	exampleNode,
+	exampleWorkflow,
+	freePort,
+	importExample,
+	makeUserFolder,
+	n8nCli,
+	nodeOutput,
+	nodesDir,
+	npmPack,
+	removeUserFolder,
+	sandboxCredentials,
+	spawnGroup,
+	startN8n,
+	startSandbox,
+	stopChild,
+} from './lib/index.mjs';
+
+// What the example workflow must make each vendor receive.
+const EXPECTED = {
+	blandAi: {
+		method: 'PATCH',
+		path: `/v1/contacts/${DEMO_CONTACT.blandAi}`,
+		auth: ['authorization', SANDBOX_KEY.blandAi],
+		body: { name: 'Jonathan Smith', email: 'john.smith@example.com', external_id: 'crm-1001', metadata: { plan: 'pro' } },
+	},
+	leadLex: {
+		method: 'PATCH',
+		path: `/v1/contacts/${DEMO_CONTACT.leadLex}`,
+		auth: ['authorization', `Bearer ${SANDBOX_KEY.leadLex}`],
+		body: { company_name: 'Acme Corp', job_title: 'Head of Sales', notes: 'Updated from n8n by Contact Hub' },
+	},
+	openCx: {
+		method: 'PATCH',
+		path: `/contacts/${DEMO_CONTACT.openCx}`,
+		auth: ['authorization', `Bearer ${SANDBOX_KEY.openCx}`],
+		body: { contact: { phone: '+14155550123', custom_data: { tier: 'gold' } } },
+	},
+	raze: {
+		method: 'PUT',
+		path: `/external/v1/contacts/${DEMO_CONTACT.raze}`,
+		auth: ['x-api-key', SANDBOX_KEY.raze],
+		body: { position: 'VP Engineering', linkedin_url: 'https://www.linkedin.com/in/john-doe', tags: ['hot-lead', 'n8n-demo'] },
+	},
+};
+// The credential test's request per vendor (the credentials' `test`).
+const TEST_PATH = { blandAi: '/v1/me', leadLex: '/v1/contacts?per_page=1', openCx: '/org', raze: '/external/v1/contacts?limit=1' };
+const BAD_KEY = 'wrong_key_0123456789';
+
+let sandbox;
+let userFolder;
+let cli;
+
+before(async () => {
+	ensureN8n();
+	sandbox = await startSandbox();
+	userFolder = makeUserFolder('contact-hub-e2e-');
+	cli = n8nCli(userFolder);
+});
+
+after(async () => {
+	await sandbox?.stop();
+	if (userFolder && !process.env.E2E_KEEP) removeUserFolder(userFolder);
+});
+
+const trigger = { id: 'f0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+const credentialRef = (vendor, creds = sandboxCredentials(sandbox.url)) => {
+	const c = creds.find((x) => x.type === CREDENTIAL_TYPE[vendor]);
+	return { [c.type]: { id: c.id, name: c.name } };
+};
+const workflow = (id, name, nodes, connections) => ({ id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} });
+const chain = (...names) => Object.fromEntries(names.slice(0, -1).map((from, i) => [from, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+const fail = (r) => `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
+
+/** Assert that each vendor received exactly the example's update, and return the requests. */
+function assertExampleUpdates(requests) {
+	for (const vendor of VENDORS) {
+		const got = requests.filter((q) => q.vendor === vendor);
+		const want = EXPECTED[vendor];
+		assert.equal(got.length, 1, `${vendor}: one request, got ${JSON.stringify(got.map((q) => q.path))}`);
+		assert.equal(got[0].method, want.method, vendor);
+		assert.equal(got[0].path, want.path, vendor);
+		assert.equal(got[0].headers[want.auth[0]], want.auth[1], `${vendor}: auth header`);
+		assert.deepEqual(got[0].body, want.body, `${vendor}: body`);
+	}
+}
+
+test('the npm pack tarball installs into <user folder>/.n8n/nodes as the README says', () => {
+	const tgz = npmPack(REPO_DIR, join(userFolder, 'pack'));
+	const dir = nodesDir(userFolder);
+	mkdirSync(dir, { recursive: true });
+	// README: mkdir -p ~/.n8n/nodes && cd ~/.n8n/nodes && npm install --legacy-peer-deps <package or .tgz>
+	const r = spawnSync('npm', ['install', '--legacy-peer-deps', tgz], { cwd: dir, encoding: 'utf8', timeout: 300000 });
+	assert.equal(r.status, 0, r.stdout + r.stderr);
+	const pkg = join(dir, 'node_modules', PACKAGE_NAME);
+	for (const file of ['dist/nodes/ContactHub/ContactHub.node.js', 'dist/nodes/ContactHub/ContactHub.node.json', 'dist/credentials/LeadLexApi.credentials.js']) {
+		assert.ok(existsSync(join(pkg, file)), `${file} is in the published package`);
+	}
+	assert.ok(!existsSync(join(dir, 'node_modules', 'n8n-workflow')), "the n8n-workflow peer is not installed: n8n's own is used");
+});
+
+test('CLI-imported credentials: the example workflow updates a contact in each provider', async () => {
+	await importExample(userFolder, sandbox.url);
+	await sandbox.reset();
+	const wf = exampleWorkflow();
+	const r = await cli.execute(wf.id);
+	assert.equal(r.code, 0, fail(r));
+	assertExampleUpdates(await sandbox.requests());
+
+	const out = Object.fromEntries(VENDORS.map((v) => [v, nodeOutput(r.run, exampleNode(v).name)]));
+	for (const vendor of VENDORS) {
+		assert.equal(out[vendor].length, 1);
+		assert.equal(out[vendor][0].provider, vendor);
+		assert.equal(out[vendor][0].id, DEMO_CONTACT[vendor]);
+	}
+	assert.equal(out.blandAi[0].name, 'Jonathan Smith');
+	assert.match(out.leadLex[0].notes, /\nUpdated from n8n by Contact Hub$/, 'LeadLex appends notes');
+	assert.deepEqual(out.raze[0].tags, ['hot-lead', 'n8n-demo'], 'Raze replaces tags');
+	assert.deepEqual((await sandbox.contact('openCx', DEMO_CONTACT.openCx)).custom_data, { tier: 'gold' });
+	assert.equal((await sandbox.contact('raze', DEMO_CONTACT.raze)).position, 'VP Engineering');
+});
+
+// Three LeadLex updates, the middle one for a contact LeadLex does not have.
+const cofWorkflow = (id, onError) =>
+	workflow(
+		id,
+		`Continue on fail ${onError ?? 'off'}`,
+		[
+			trigger,
+			{
+				id: 'f0000000-0000-4000-8000-000000000002',
+				name: 'Items',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, 0],
+				parameters: {
+					jsCode: `return [['${DEMO_CONTACT.leadLex}', 'CTO'], ['no-such-contact', 'CEO'], ['${DEMO_CONTACT.leadLex}', 'CFO']].map(([id, title]) => ({ json: { id, title } }));`,
+				},
+			},
+			{
+				id: 'f0000000-0000-4000-8000-000000000003',
+				name: 'LeadLex',
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [400, 0],
+				parameters: { provider: 'leadLex', resource: 'contact', operation: 'update', contactId: '={{ $json.id }}', updateFields: { jobTitle: '={{ $json.title }}' }, options: {} },
+				credentials: credentialRef('leadLex'),
+				...(onError ? { onError } : {}),
+			},
+		],
+		chain('Start', 'Items', 'LeadLex'),
+	);
+
+test('continue on fail: the failing item becomes an error item, the others are updated', async () => {
+	await cli.importWorkflows([cofWorkflow('chE2eCofOn000001', 'continueRegularOutput'), cofWorkflow('chE2eCofOff00001')]);
+	await sandbox.reset();
+	const r = await cli.execute('chE2eCofOn000001');
+	assert.equal(r.code, 0, fail(r));
+	const out = nodeOutput(r.run, 'LeadLex');
+	assert.equal(out.length, 3);
+	assert.equal(out[0].jobTitle, 'CTO');
+	assert.match(out[1].error, /LeadLex/);
+	assert.match(out[1].error, /no-such-contact/);
+	assert.match(out[1].error, /404/);
+	assert.match(out[1].error, /item 1/);
+	assert.equal(out[2].jobTitle, 'CFO');
+	const requests = await sandbox.requests();
+	assert.deepEqual(
+		requests.map((q) => [q.method, q.path, q.body.job_title]),
+		[
+			['PATCH', `/v1/contacts/${DEMO_CONTACT.leadLex}`, 'CTO'],
+			['PATCH', '/v1/contacts/no-such-contact', 'CEO'],
+			['PATCH', `/v1/contacts/${DEMO_CONTACT.leadLex}`, 'CFO'],
+		],
+	);
+	assert.equal((await sandbox.contact('leadLex', DEMO_CONTACT.leadLex)).job_title, 'CFO');
+
+	// Without it, the execution fails at item 1 and item 2 is never sent.
+	await sandbox.reset();
+	const stop = await cli.execute('chE2eCofOff00001');
+	assert.notEqual(stop.code, 0);
+	assert.match(stop.run?.data?.resultData?.error?.message ?? '', /no-such-contact.*item 1/s, fail(stop));
+	assert.deepEqual((await sandbox.requests()).map((q) => q.body.job_title), ['CTO', 'CEO']);
+});
+
+test('AI agent tool: contactHubTool runs under Tool Executor with $fromAI arguments, no LLM', async () => {
+	await cli.importWorkflows([
+		workflow(
+			'chE2eTool0000001',
+			'Contact Hub as a tool',
+			[
+				trigger,
+				{
+					id: 'f0000000-0000-4000-8000-000000000004',
+					name: 'Tool Executor',
+					type: '@n8n/n8n-nodes-langchain.toolExecutor',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: { query: JSON.stringify({ Update_Raze_contact: { contactId: DEMO_CONTACT.raze, name: 'Ada Lovelace' } }) },
+				},
+				{
+					id: 'f0000000-0000-4000-8000-000000000005',
+					name: 'Update Raze contact',
+					type: TOOL_NODE_TYPE,
+					typeVersion: 1,
+					position: [200, 200],
+					parameters: {
+						provider: 'raze',
+						resource: 'contact',
+						operation: 'update',
+						contactId: "={{ $fromAI('contactId', 'The Raze contact ID', 'string') }}",
+						updateFields: { name: "={{ $fromAI('name', 'The new full name', 'string') }}" },
+						options: {},
+					},
+					credentials: credentialRef('raze'),
+				},
+			],
+			{
+				Start: { main: [[{ node: 'Tool Executor', type: 'main', index: 0 }]] },
+				'Update Raze contact': { ai_tool: [[{ node: 'Tool Executor', type: 'ai_tool', index: 0 }]] },
+			},
+		),
+	]);
+	await sandbox.reset();
+	const r = await cli.execute('chE2eTool0000001');
+	assert.equal(r.code, 0, fail(r));
+	const requests = await sandbox.requests();
+	assert.deepEqual(
+		requests.map((q) => [q.method, q.path, q.body]),
+		[['PUT', `/external/v1/contacts/${DEMO_CONTACT.raze}`, { name: 'Ada Lovelace' }]],
+	);
+	const toolRun = r.run.data.resultData.runData['Update Raze contact'][0];
+	const response = JSON.stringify(toolRun.data.ai_tool[0][0].json);
+	assert.match(response, /Ada Lovelace/, 'the tool answers with the updated contact');
+	assert.equal((await sandbox.contact('raze', DEMO_CONTACT.raze)).name, 'Ada Lovelace');
+});
+
+test('server: credentials created through the public REST API; the credential test says OK / Error', async () => {
+	const server = await startN8n({ userFolder });
+	let workflowId;
+	try {
+		const rest = new N8nRest(server.url);
+		await rest.setupOwner(DEFAULT_OWNER);
+		await rest.login(DEFAULT_OWNER);
+		await rest.createApiKey({ label: 'e2e' });
+
+		const created = {};
+		for (const vendor of VENDORS) {
+			created[vendor] = await rest.createCredential(
+				{
+					name: `${LABEL[vendor]} (public API)`,
+					type: CREDENTIAL_TYPE[vendor],
+					data: { apiKey: SANDBOX_KEY[vendor], baseUrl: sandbox.baseUrl(vendor), allowedHttpRequestDomains: 'all' },
+				},
+				{ domains: 'given' },
+			);
+			assert.ok(created[vendor].id, vendor);
+		}
+
+		// The editor's credential Test button calls POST /rest/credentials/test.
+		for (const vendor of VENDORS) {
+			const { id, name } = created[vendor];
+			const type = CREDENTIAL_TYPE[vendor];
+			const data = { apiKey: SANDBOX_KEY[vendor], baseUrl: sandbox.baseUrl(vendor), allowedHttpRequestDomains: 'all' };
+			await sandbox.reset();
+			const good = await rest.testCredential({ id, name, type, data });
+			assert.equal(good.status, 'OK', `${vendor}: ${JSON.stringify(good)}`);
+			const goodRequests = await sandbox.requests();
+			assert.deepEqual(goodRequests.map((q) => [q.vendor, q.method, q.path]), [[vendor, 'GET', TEST_PATH[vendor]]]);
+			assert.ok(JSON.stringify(goodRequests[0].headers).includes(SANDBOX_KEY[vendor]), `${vendor}: test sent the key`);
+
+			await sandbox.reset();
+			const bad = await rest.testCredential({ id, name, type, data: { ...data, apiKey: BAD_KEY } });
+			assert.equal(bad.status, 'Error', `${vendor}: ${JSON.stringify(bad)}`);
+			const badRequests = await sandbox.requests();
+			assert.ok(badRequests.length >= 1 && badRequests.every((q) => q.path === TEST_PATH[vendor]), JSON.stringify(badRequests));
+			assert.ok(JSON.stringify(badRequests[0].headers).includes(BAD_KEY), `${vendor}: test sent the bad key`);
+			console.log(`# ${vendor} credential test: good=${JSON.stringify(good)} bad=${JSON.stringify(bad)}`);
+		}
+
+		// The example workflow, created through the public API with only these credentials.
+		const wf = exampleWorkflow();
+		for (const node of wf.nodes.filter((n) => n.type === NODE_TYPE)) {
+			const vendor = node.parameters.provider;
+			node.credentials = { [CREDENTIAL_TYPE[vendor]]: { id: created[vendor].id, name: created[vendor].name } };
+		}
+		const createdWf = await rest.api('POST', '/workflows', { name: 'Public API copy', nodes: wf.nodes, connections: wf.connections, settings: wf.settings });
+		workflowId = createdWf.id;
+	} finally {
+		await server.stop();
+	}
+	// n8n's CLI runs it (the server is stopped: one process on the SQLite file at a time).
+	await sandbox.reset();
+	const r = await cli.execute(workflowId);
+	assert.equal(r.code, 0, fail(r));
+	assertExampleUpdates(await sandbox.requests());
+});
+
+/** `node scripts/start.mjs` (what npm start runs), until it prints its banner (bounded). */
+async function runStart(args, started) {
+	const child = spawnGroup(process.execPath, ['scripts/start.mjs', ...args], { cwd: REPO_DIR });
+	started.push(child);
+	let out = '';
+	child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+	child.stderr.setEncoding('utf8').on('data', (d) => (out += d));
+	const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+	const deadline = Date.now() + 240000;
+	while (!out.includes('Press Ctrl-C')) {
+		if (child.exitCode !== null || Date.now() > deadline) assert.fail(`npm start did not get ready:\n${out}`);
+		await sleep(200);
+	}
+	const ctrlC = async () => {
+		child.kill('SIGINT'); // what Ctrl-C sends
+		return Promise.race([exited, sleep(40000).then(() => 'no exit within 40 s')]);
+	};
+	return { ctrlC, output: () => out };
+}
+
+/** Nothing answers on 127.0.0.1:port. */
+async function nothingOn(port) {
+	try {
+		await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+		return false;
+	} catch {
+		return true;
+	}
+}
+
+test('npm start: sandbox + n8n with the example set up, Ctrl-C stops both, a rerun reuses the folder', async () => {
+	const port = await freePort();
+	const sandboxPort = await freePort();
+	const args = ['--folder', join(userFolder, 'dev'), '--port', String(port), '--sandbox-port', String(sandboxPort)];
+	const url = `http://127.0.0.1:${port}`;
+	const started = [];
+	try {
+		const first = await runStart(args, started);
+		assert.match(first.output(), new RegExp(`n8n +${url}`));
+		assert.match(first.output(), new RegExp(`e-mail +${DEFAULT_OWNER.email}`));
+		assert.match(first.output(), new RegExp(`password +${DEFAULT_OWNER.password}`));
+		assert.match(first.output(), /First run/);
+		const rest = new N8nRest(url);
+		await rest.login(DEFAULT_OWNER);
+		const workflows = await rest.rest('GET', '/workflows');
+		assert.ok(workflows.some((w) => w.name === exampleWorkflow().name), 'example workflow imported');
+		const credentials = await rest.rest('GET', '/credentials');
+		assert.deepEqual(credentials.map((c) => c.type).sort(), Object.values(CREDENTIAL_TYPE).sort());
+		const types = await (await fetch(`${url}/types/nodes.json`, { headers: { cookie: rest.cookie } })).json();
+		assert.ok(types.some((t) => t.name === NODE_TYPE), 'Contact Hub is loaded');
+		// the stored credentials reach the sandbox npm start runs (tested as the editor does:
+		// with the stored data, the key redacted)
+		for (const c of credentials) {
+			const { data } = await rest.rest('GET', `/credentials/${c.id}?includeData=true`);
+			assert.match(data.baseUrl, new RegExp(`^http://127\\.0\\.0\\.1:${sandboxPort}/`));
+			const check = await rest.testCredential({ id: c.id, name: c.name, type: c.type, data });
+			assert.equal(check.status, 'OK', `${c.name}: ${JSON.stringify(check)}`);
+		}
+
+		assert.equal(await first.ctrlC(), 0, first.output());
+		assert.match(first.output(), /Stopped\./);
+		assert.ok(await nothingOn(port), 'n8n stopped');
+		assert.ok(await nothingOn(sandboxPort), 'sandbox stopped');
+
+		const second = await runStart(args, started);
+		assert.doesNotMatch(second.output(), /First run/, 'the rerun reuses the folder');
+		await rest.login(DEFAULT_OWNER);
+		const again = await rest.rest('GET', '/workflows');
+		assert.equal(again.filter((w) => w.name === exampleWorkflow().name).length, 1);
+		assert.equal(await second.ctrlC(), 0, second.output());
+		assert.ok(await nothingOn(port));
+	} finally {
+		// a failed assertion must not leave npm start (and its n8n and sandbox) running
+		await Promise.all(started.map((child) => stopChild(child)));
+	}
+});
+
+test('examples/sandbox-credentials.json is written for npm run sandbox on its default port', () => {
+	for (const c of sandboxCredentials('http://127.0.0.1:4010')) {
+		const vendor = VENDORS.find((v) => CREDENTIAL_TYPE[v] === c.type);
+		assert.equal(c.data.baseUrl, `http://127.0.0.1:4010${VENDOR_PATH[vendor]}`);
+		assert.equal(c.data.apiKey, SANDBOX_KEY[vendor]);
+	}
+});
