@@ -6,10 +6,8 @@
 //
 //   npm run test:browser     (needs /usr/bin/chromium: apt-get install -y chromium)
 //
-// n8n's editor treats Provider as the node's "main auth field" (the parameter the credentials'
-// displayOptions depend on, as with Jira's version): it is not shown as a dropdown in the node
-// panel; the provider follows the credential picked ("Credential to connect with" lists all four
-// types) and a new credential's dialog asks "Connect using: Bland AI | LeadLex | OpenCX | Raze".
+// Provider is a visible dropdown: the credentials depend on it by its root path ('/provider'),
+// so n8n's editor does not take it for an authentication selector and hide it.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -111,13 +109,42 @@ async function expectFields(ndv, fields, message, whileOpen) {
 	return got;
 }
 
-/** Pick a credential in "Credential to connect with"; returns the option's text (name + type). */
+/** Choose a provider in the Provider dropdown. */
+async function chooseProvider(ndv, vendor) {
+	await ndv.locator('[data-test-id="parameter-input-provider"]').click();
+	await visibleList().getByRole('option', { name: LABEL[vendor], exact: true }).click();
+	await ndv.getByText(CREDENTIAL_LABEL[vendor]).first().waitFor().catch(() => undefined);
+}
+
+/** The texts of the "Credential to connect with" options (credential name + type name each). */
+async function credentialOptions(ndv) {
+	const select = ndv.locator('[data-test-id="node-credentials-select"]');
+	await select.click();
+	await visibleList().getByRole('option').first().waitFor();
+	const texts = await visibleList().getByRole('option').allInnerTexts();
+	await select.click();
+	await visibleList().waitFor({ state: 'hidden' }).catch(() => undefined);
+	return texts.map((text) => text.replace(/\s+/g, ' ').trim());
+}
+
+const noAnimation = () =>
+	page.waitForFunction(() => !globalThis.document.querySelector('[class*="dialog-fade-enter"], [class*="dialog-fade-leave"]'), null, { timeout: 5000 });
+
+/** Closes a dialog once its opening animation is over (a click during it is lost), bounded. */
+async function closeDialog(dialog) {
+	for (let attempt = 0; attempt < 3 && (await dialog.isVisible()); attempt++) {
+		await noAnimation();
+		await (attempt === 0 ? dialog.locator('.el-dialog__headerbtn').click() : page.keyboard.press('Escape'));
+		await dialog.waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+	}
+	await dialog.waitFor({ state: 'hidden' });
+	await noAnimation();
+}
+
+/** Pick a credential in "Credential to connect with". */
 async function pickCredential(ndv, name) {
 	await ndv.locator('[data-test-id="node-credentials-select"]').click();
-	const option = page.getByRole('option').filter({ hasText: name });
-	const text = await option.innerText();
-	await option.click();
-	return text;
+	await visibleList().getByRole('option').filter({ hasText: name }).click();
 }
 
 test('sign in and open the example workflow', async () => {
@@ -136,26 +163,33 @@ test('switching the provider changes the Update Fields offered and the credentia
 	assert.deepEqual(start.added, ['Company', 'Job Title', 'Notes'], 'the example sets these');
 
 	for (const vendor of ['raze', 'blandAi', 'openCx', 'leadLex']) {
-		const optionText = await pickCredential(ndv, `${LABEL[vendor]} (sandbox)`);
-		assert.match(optionText, new RegExp(CREDENTIAL_LABEL[vendor]), `the ${LABEL[vendor]} credential is a ${CREDENTIAL_LABEL[vendor]}`);
-		assert.equal(await ndv.locator('[data-test-id="node-credentials-select"] input').inputValue(), `${LABEL[vendor]} (sandbox)`);
-		await expectFields(ndv, FIELDS_BY_PROVIDER[vendor], `${LABEL[vendor]}: fields`, vendor === 'raze' ? () => shot('node-raze.png') : undefined);
-	}
+		await chooseProvider(ndv, vendor);
+		assert.equal(await ndv.locator('[data-test-id="parameter-input-provider"] input').inputValue(), LABEL[vendor]);
+		await expectFields(ndv, FIELDS_BY_PROVIDER[vendor], `${LABEL[vendor]}: fields`);
 
-	// A new credential asks which provider, and shows that provider's credential type.
-	await ndv.locator('[data-test-id="node-credentials-select"]').click();
-	await page.getByText('Create new credential').click();
-	const dialog = page.locator('.el-dialog').filter({ has: page.locator('[data-test-id="credential-edit-dialog"]') });
-	await dialog.waitFor();
-	for (const vendor of ['blandAi', 'openCx', 'raze', 'leadLex']) {
-		await dialog.locator('[data-test-id="node-auth-type-selector"]').getByText(LABEL[vendor], { exact: true }).click();
-		await dialog.getByText(CREDENTIAL_LABEL[vendor], { exact: true }).waitFor();
+		// Only this provider's credential type is offered, and a new credential is of that type.
+		const offered = await credentialOptions(ndv);
+		const existing = offered.filter((text) => !/Create new credential/i.test(text));
+		assert.ok(existing.length > 0, `${LABEL[vendor]}: a credential is offered (${offered})`);
+		for (const text of existing) assert.match(text, new RegExp(CREDENTIAL_LABEL[vendor]), `${LABEL[vendor]}: only ${CREDENTIAL_LABEL[vendor]} (${offered})`);
+		await pickCredential(ndv, `${LABEL[vendor]} (sandbox)`);
+		if (vendor === 'raze') await updateFieldsOffered(ndv, () => shot('node-raze.png'));
+
+		await ndv.locator('[data-test-id="node-credentials-select"]').click();
+		await page.getByText('Create new credential').click();
+		const dialog = page.locator('.el-dialog').filter({ has: page.locator('[data-test-id="credential-edit-dialog"]') });
+		await dialog.waitFor();
+		await dialog.getByText(CREDENTIAL_LABEL[vendor], { exact: true }).first().waitFor();
+		// The dialog fills its fields after it opens: read until the default arrives, bounded.
 		const baseUrl = dialog.locator('[data-test-id="parameter-input-baseUrl"] input');
-		assert.equal(await baseUrl.inputValue(), DEFAULT_BASE_URL[vendor], `${CREDENTIAL_LABEL[vendor]}: default Base URL`);
+		let value = '';
+		for (const deadline = Date.now() + 5000; value !== DEFAULT_BASE_URL[vendor] && Date.now() < deadline; await page.waitForTimeout(100)) {
+			value = await baseUrl.inputValue();
+		}
+		assert.equal(value, DEFAULT_BASE_URL[vendor], `${CREDENTIAL_LABEL[vendor]}: default Base URL`);
+		if (vendor === 'leadLex') await shot('credential-leadlex.png');
+		await closeDialog(dialog);
 	}
-	await shot('credential-leadlex.png');
-	await dialog.locator('.el-dialog__headerbtn').click();
-	await dialog.waitFor({ state: 'hidden' });
 });
 
 test('execute the node from the editor and see its output', async () => {

@@ -293,9 +293,13 @@ export const subtitle = `={{"Update contact in " + (${JSON.stringify(
 	Object.fromEntries(PROVIDERS.map((provider) => [provider.id, provider.label])),
 )})[$parameter["provider"]]}}`;
 
-/** One credential per provider, shown only while that provider is chosen. */
+/**
+ * One credential per provider, shown only while that provider is chosen. The root path
+ * ('/provider') keeps Provider a visible dropdown: with a plain 'provider' key, n8n's editor takes
+ * it for an authentication selector, hides it, and lets the credential pick the provider instead.
+ */
 export const credentials: INodeCredentialDescription[] = PROVIDERS.map((provider) => ({
 	name: provider.credential.name,
 	required: true,
-	displayOptions: { show: { provider: [provider.id] } },
+	displayOptions: { show: { '/provider': [provider.id] } },
 }));

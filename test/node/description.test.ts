@@ -183,6 +183,17 @@ describe('credentials', () => {
 		for (const credential of description.credentials ?? []) expect(credential.required).toBe(true);
 	});
 
+	test('Provider stays a visible dropdown: no credential names a root parameter directly', () => {
+		// n8n's editor hides a parameter that the credentials' displayOptions name directly and
+		// turns it into the credential's "Connect using" choice; the '/provider' path avoids that.
+		const rootNames = new Set(description.properties.map((property) => property.name));
+		for (const credential of description.credentials ?? []) {
+			const keys = Object.keys(credential.displayOptions?.show ?? {});
+			expect(keys).toEqual(['/provider']);
+			expect(keys.some((key) => rootNames.has(key))).toBe(false);
+		}
+	});
+
 	test('credential names and display names', () => {
 		expect(Object.values(credentialTypes).map((type) => [type.name, type.displayName])).toEqual([
 			['blandAiApi', 'Bland AI API'],

@@ -180,6 +180,14 @@ function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
  */
 export async function updateContacts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	const operation = this.getNodeParameter('operation', 0, 'update');
+	if (operation !== 'update') {
+		// n8n's editor adds a "Custom API Call" entry to every resource/operation node.
+		throw new NodeOperationError(this.getNode(), `Contact Hub cannot run the operation "${String(operation)}"`, {
+			description:
+				'Contact Hub updates contacts only. For other calls, use an HTTP Request node with "Predefined Credential Type" and your provider\'s credential.',
+		});
+	}
 	const settings = readRunSettings(this.getNodeParameter('options', 0, {}) as IDataObject);
 	const gate = new RequestGate(settings.maxRequestsPerMinute);
 	const results: INodeExecutionData[] = new Array(items.length);
