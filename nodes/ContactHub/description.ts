@@ -167,7 +167,7 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: 3,
 			description:
-				'How often to retry a request that was rate-limited, or that failed with a server or network error when repeating it is safe. LeadLex updates with Notes are never retried after they may have arrived, since notes are appended.',
+				'How often to retry a request that was rate-limited, or that failed with a server or network error when repeating it is safe; 0 turns all retries off. LeadLex updates with Notes are never retried after they may have arrived, since notes are appended.',
 		},
 		{
 			displayName: 'Max Retry Wait (Seconds)',
@@ -183,17 +183,18 @@ export const optionsProperty: INodeProperties = {
 			type: 'options',
 			options: [
 				{
-					name: 'Simplified',
-					value: 'simplified',
-					description: 'The same contact fields for every provider',
-				},
-				{
 					name: 'Raw',
 					value: 'raw',
 					description: "The provider's answer as it came (OpenCX answers with an empty object)",
 				},
+				{
+					name: 'Simplified',
+					value: 'simplified',
+					description: 'The same contact fields for every provider',
+				},
 			],
 			default: 'simplified',
+			description: 'What each output item holds',
 		},
 		{
 			displayName: 'Parallel Requests',
@@ -217,7 +218,7 @@ export const optionsProperty: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to send fields that are empty, to clear them at the provider. Off: empty fields are skipped, so an empty expression never wipes data.',
+				'Whether to send fields that are empty, to clear them at the provider. Off: empty fields are skipped, so an empty expression never wipes data. Notes are never sent empty (they only append).',
 		},
 		{
 			displayName: 'Timeout',
@@ -282,7 +283,7 @@ export const properties: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { resource: ['contact'], operation: ['update'] } },
 		description:
-			'Only the fields you add are sent; the rest of the contact stays as it is. Fields that are empty after expressions resolve are skipped.',
+			'Only the fields you add are sent; the rest of the contact stays as it is. Fields that are empty after expressions resolve are skipped, unless Send Empty Values is on.',
 		options: updateFieldOptions(),
 	},
 	optionsProperty,

@@ -226,7 +226,7 @@ describe('public contract', () => {
 			['company', 'customFields', 'email', 'externalId', 'httpActionOverrides', 'jobTitle', 'linkedinUrl', 'name', 'notes', 'phone', 'tags'],
 		);
 		const options = prop('options').options as INodeProperties[];
-		expect(allowedValues(prop('output', options))).toEqual(['simplified', 'raw']);
+		expect(allowedValues(prop('output', options))).toEqual(['raw', 'simplified']);
 		expect(prop('output', options).default).toBe('simplified');
 		expect(prop('dryRun', options)).toMatchObject({ type: 'boolean', default: false });
 		expect(prop('sendEmptyValues', options)).toMatchObject({ type: 'boolean', default: false });

@@ -58,9 +58,9 @@ const cases: Case[] = [
 	{ title: 'overrides: a nested value', provider: 'openCx', updateFields: { httpActionOverrides: '{"body_params": {"user": {"id": 1}}}' }, message: 'OpenCX: HTTP Action Overrides body_params "user" must be text, a number or true/false, got an object (item 0)', field: 'HTTP Action Overrides' },
 
 	// LinkedIn URL: http(s) only.
-	{ title: 'LinkedIn URL without a scheme', provider: 'leadLex', updateFields: { linkedinUrl: 'linkedin.com/in/jane' }, message: 'LeadLex: LinkedIn URL "linkedin.com/in/jane" must be a web address starting with https:// (item 0)', field: 'LinkedIn URL' },
-	{ title: 'LinkedIn URL with ftp', provider: 'raze', updateFields: { linkedinUrl: 'ftp://linkedin.com/in/john' }, message: 'Raze: LinkedIn URL "ftp://linkedin.com/in/john" must be a web address starting with https:// (item 0)', field: 'LinkedIn URL' },
-	{ title: 'LinkedIn URL with javascript:', provider: 'raze', updateFields: { linkedinUrl: 'javascript:alert(1)' }, message: 'Raze: LinkedIn URL "javascript:alert(1)" must be a web address starting with https:// (item 0)', field: 'LinkedIn URL' },
+	{ title: 'LinkedIn URL without a scheme', provider: 'leadLex', updateFields: { linkedinUrl: 'linkedin.com/in/jane' }, message: 'LeadLex: LinkedIn URL "linkedin.com/in/jane" must be a web address starting with https:// or http:// (item 0)', field: 'LinkedIn URL' },
+	{ title: 'LinkedIn URL with ftp', provider: 'raze', updateFields: { linkedinUrl: 'ftp://linkedin.com/in/john' }, message: 'Raze: LinkedIn URL "ftp://linkedin.com/in/john" must be a web address starting with https:// or http:// (item 0)', field: 'LinkedIn URL' },
+	{ title: 'LinkedIn URL with javascript:', provider: 'raze', updateFields: { linkedinUrl: 'javascript:alert(1)' }, message: 'Raze: LinkedIn URL "javascript:alert(1)" must be a web address starting with https:// or http:// (item 0)', field: 'LinkedIn URL' },
 
 	// Tags: text only.
 	{ title: 'tags: a number in the array', provider: 'raze', updateFields: { tags: '={{ $json.tags }}' }, item: { tags: ['vip', 7] }, message: 'Raze: Tags must be text, but tag 2 is a number (item 0)', field: 'Tags' },

@@ -101,6 +101,16 @@ export function readContactId(value: unknown, fail: Fail): string {
 
 /** Tags from a comma-separated text or an array of strings. */
 export function readTags(value: unknown, fail: Fail): string[] {
+	// An AI agent or an expression may pass a JSON array as text: read it as the array it is.
+	if (typeof value === 'string' && value.trim().startsWith('[')) {
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(value);
+		} catch {
+			parsed = undefined;
+		}
+		if (Array.isArray(parsed)) return readTags(parsed, fail);
+	}
 	if (typeof value === 'string') {
 		return value
 			.split(',')
@@ -133,6 +143,8 @@ export function readCustomFields(value: unknown, fail: Fail, sendEmptyValues = f
 
 	const result: IDataObject = {};
 	for (const entry of (value.json as IDataObject[] | undefined) ?? []) {
+		// An expression that found nothing is an empty value, skipped like an empty pair.
+		if (isEmpty(entry.object)) continue;
 		Object.assign(result, parseJsonObject(entry.object, 'customFields', fail));
 	}
 	for (const entry of (value.field as IDataObject[] | undefined) ?? []) {
@@ -210,7 +222,7 @@ function checkLinkedinUrl(url: string, fail: Fail): void {
 		parsed = undefined;
 	}
 	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-		fail('linkedinUrl', `LinkedIn URL "${url}" must be a web address starting with https://`);
+		fail('linkedinUrl', `LinkedIn URL "${url}" must be a web address starting with https:// or http://`);
 	}
 }
 
@@ -234,7 +246,8 @@ export function buildUpdate(
 			fail(field, `${FIELD_LABELS[known]} is not accepted by ${provider.label}`);
 		}
 		if (isEmpty(value)) {
-			if (!options.sendEmptyValues) continue;
+			// Notes are appended: an empty note clears nothing, so it is never sent.
+			if (!options.sendEmptyValues || known === 'notes') continue;
 			if (known === 'email' && provider.emailPattern && !provider.emailPattern.test('')) {
 				fail(
 					'email',

@@ -24,7 +24,8 @@ export class RequestGate {
 	/** Resolves when a request may start; callers are served in arrival order. */
 	async acquire(): Promise<void> {
 		const turn = this.queue.then(async () => await this.waitForSlot());
-		this.queue = turn;
+		// A failed wait must not fail every later caller.
+		this.queue = turn.catch(() => undefined);
 		return await turn;
 	}
 

@@ -140,24 +140,37 @@ async function updateOne(
 	const result = await sendUpdate(ctx, provider, credential, request, update, contactId, gate, settings);
 	if (!result.ok) {
 		const { failure } = result;
+		// A vendor may echo the key back ("API key wbk_… is revoked"): it never reaches the user.
+		const hide = hideSecret(credential.data?.apiKey);
 		const details: JsonObject = { provider: provider.id, contactId };
-		if (result.body !== undefined) details.response = result.body as JsonObject;
-		const message = failure.message + itemSuffix(itemIndex);
+		if (result.body !== undefined) details.response = JSON.parse(hide(JSON.stringify(result.body))) as JsonObject;
+		const message = hide(failure.message + itemSuffix(itemIndex));
+		const description = hide(failure.description);
 		const error = new NodeApiError(ctx.getNode(), details, {
 			message,
-			description: failure.description,
+			description,
 			httpCode: failure.httpCode,
 			itemIndex,
 		});
-		// NodeApiError swaps any message containing a Node error code (ECONNRESET, EPERM, …) for a
-		// generic text; ours names the provider, contact and item, so it is set back.
+		// NodeApiError swaps a message containing a Node error code (ECONNRESET, EPERM, …) for a
+		// generic text, and a description for any message it finds in the body; ours name the
+		// provider, contact and item, so they are set back.
 		error.message = message;
+		error.description = description;
 		throw error;
 	}
 
 	const raw = (options.output ?? DEFAULTS.output) === 'raw';
 	const json = raw ? rawOutput(result.body) : provider.toContact(result.body, contactId, update);
 	return { json: json as IDataObject, pairedItem };
+}
+
+/** Replaces every occurrence of a secret in a text with a placeholder. */
+export function hideSecret(secret: unknown): (text: string) => string {
+	const value = typeof secret === 'string' ? secret.trim() : '';
+	// Very short values would match ordinary text; no real key is that short.
+	if (value.length < 6) return (text) => text;
+	return (text) => text.split(value).join('[API key hidden]');
 }
 
 function rawOutput(body: unknown): IDataObject {
@@ -214,7 +227,7 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 
 	let next = 0;
 	const worker = async () => {
-		while (fatal.length === 0 && next < items.length) {
+		while (fatal.length === 0 && next < items.length && !this.getExecutionCancelSignal()?.aborted) {
 			const itemIndex = next++;
 			try {
 				results[itemIndex] = await updateOne(this, itemIndex, gate, settings, credentials);
@@ -226,6 +239,9 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 	};
 	await Promise.all(Array.from({ length: Math.min(settings.parallelRequests, items.length) }, worker));
 
+	if (this.getExecutionCancelSignal()?.aborted) {
+		throw new NodeOperationError(this.getNode(), 'The execution was cancelled; the remaining contacts were not updated');
+	}
 	if (fatal.length > 0) {
 		throw fatal.sort((a, b) => a.itemIndex - b.itemIndex)[0].error;
 	}

@@ -98,6 +98,9 @@ export async function sendUpdate(
 ): Promise<SendResult> {
 	let rateLimitWaited = 0;
 	let rateLimitHits = 0;
+	let rateLimitAsked: number | undefined;
+	// Jitter first, cap last: no wait ever exceeds Max Retry Wait.
+	const capped = (ms: number) => Math.min(withJitter(ms), settings.maxRetryWaitMs);
 	for (let attempt = 0; ; attempt++) {
 		await gate.acquire();
 		const canRetry = attempt < settings.maxRetries && !ctx.getExecutionCancelSignal()?.aborted;
@@ -122,7 +125,7 @@ export async function sendUpdate(
 			const code = networkCode(error);
 			const repeatable = neverReachedServer(code) || provider.isRepeatSafe(update);
 			if (canRetry && repeatable) {
-				await sleep(withJitter(Math.min(backoffMs(attempt), settings.maxRetryWaitMs)));
+				await sleep(capped(backoffMs(attempt)));
 				continue;
 			}
 			return { ok: false, failure: networkFailure(provider, contactId, error, code, settings, attempt, repeatable) };
@@ -147,19 +150,28 @@ export async function sendUpdate(
 					response.headers as IDataObject,
 					provider.readError(body).retryAfterSeconds,
 				);
-				const wait = withJitter(Math.min(asked ?? backoffMs(attempt + 1), settings.maxRetryWaitMs));
+				rateLimitAsked = asked;
+				// A wait of 0 (Retry-After: 0, a reset already past) would burn every retry at once.
+				const wait = capped(asked !== undefined && asked > 0 ? asked : backoffMs(attempt + 1));
 				rateLimitWaited += wait;
 				// Every request of this execution holds off, not only this one.
 				gate.pauseFor(wait);
 				continue;
 			}
-			return { ok: false, body, failure: rateLimitFailure(provider, contactId, body, rateLimitHits, rateLimitWaited, settings) };
+			return {
+				ok: false,
+				body,
+				failure: rateLimitFailure(provider, contactId, body, { hits: rateLimitHits, waitedMs: rateLimitWaited, askedMs: rateLimitAsked }, settings),
+			};
 		}
-		if (status >= 500 && canRetry && provider.isRepeatSafe(update)) {
-			await sleep(withJitter(Math.min(backoffMs(attempt), settings.maxRetryWaitMs)));
+		const repeatSafe = provider.isRepeatSafe(update);
+		if (status >= 500 && canRetry && repeatSafe) {
+			await sleep(capped(backoffMs(attempt)));
 			continue;
 		}
-		return { ok: false, body, failure: describeVendorFailure(provider, contactId, status, body) };
+		const failure = describeVendorFailure(provider, contactId, status, body);
+		if (status >= 500 && !repeatSafe) failure.description += ` ${notRetriedText(provider)}`;
+		return { ok: false, body, failure };
 	}
 }
 
@@ -167,12 +179,15 @@ function rateLimitFailure(
 	provider: ContactProvider,
 	contactId: string,
 	body: unknown,
-	hits: number,
-	waitedMs: number,
+	{ hits, waitedMs, askedMs }: { hits: number; waitedMs: number; askedMs?: number },
 	settings: TransportSettings,
 ): Failure {
 	const vendor = describeVendorFailure(provider, contactId, 429, body);
 	const seconds = Math.round(waitedMs / 100) / 10;
+	const askedLonger =
+		askedMs !== undefined && askedMs > settings.maxRetryWaitMs
+			? ` ${provider.label} last asked to wait ${Math.round(askedMs / 1000)} s, longer than Max Retry Wait (${settings.maxRetryWaitMs / 1000} s).`
+			: '';
 	const retried = settings.retryOnRateLimit
 		? `rate-limited ${hits} time${hits === 1 ? '' : 's'}, waited ${seconds} s in total`
 		: 'rate-limited; Retry on Rate Limit is off';
@@ -180,7 +195,7 @@ function rateLimitFailure(
 		...vendor,
 		message: `${provider.label} rate limit: contact ${contactId} was not updated (${retried})`,
 		description:
-			`${provider.label} said: ${vendor.message}. Set Max Requests per Minute below your ${provider.label} plan's limit, ` +
+			`${provider.label} said: ${vendor.message}.${askedLonger} Set Max Requests per Minute below your ${provider.label} plan's limit, ` +
 			'or raise Max Retries or Max Retry Wait (Seconds) so the node waits as long as the vendor asks.',
 	};
 }
@@ -195,9 +210,7 @@ function networkFailure(
 	repeatable: boolean,
 ): Failure {
 	const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
-	const notRetried = repeatable
-		? ''
-		: ` It was not retried: this update appends notes, and ${provider.label} may have received it. Check the contact before running again.`;
+	const notRetried = repeatable ? '' : ` ${notRetriedText(provider)}`;
 	if (isTimeout(error, code)) {
 		return {
 			message: `${provider.label} did not answer within ${settings.timeoutMs} ms for contact ${contactId}${tries}`,
@@ -210,4 +223,9 @@ function networkFailure(
 		description: `Check the Base URL of the ${provider.label} credential and the network.${notRetried}`,
 		code,
 	};
+}
+
+/** Why an update that appends was not retried, and what the user should check. */
+function notRetriedText(provider: ContactProvider): string {
+	return `It was not retried: this update appends notes, and ${provider.label} may have received it. Check the contact before running again.`;
 }

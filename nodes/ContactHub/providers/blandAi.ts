@@ -22,12 +22,13 @@ export const blandAi: ContactProvider = {
 			external_id: update.externalId,
 			metadata: update.customFields,
 		}),
-	toContact(body, id) {
+	// Bland's documented answer has no email or external_id: the values just sent stand in.
+	toContact(body, id, update) {
 		const data = asObject(asObject(body)?.data);
 		const contact = blankContact('blandAi', str(data, 'id') ?? id);
 		contact.name = str(data, 'name');
-		contact.email = str(data, 'email');
-		contact.externalId = str(data, 'external_id');
+		contact.email = str(data, 'email') ?? update.email ?? null;
+		contact.externalId = str(data, 'external_id') ?? update.externalId ?? null;
 		contact.customFields = asObject(data?.metadata) ?? null;
 		contact.createdAt = str(data, 'created_at');
 		contact.updatedAt = str(data, 'updated_at');

@@ -44,7 +44,8 @@ export const raze: ContactProvider = {
 	},
 	readError(body) {
 		const error = asObject(asObject(body)?.error);
-		const retryAfter = Number(error?.retry_after);
+		// null or "" would read as 0 seconds: treat them as not given.
+		const retryAfter = error?.retry_after === null || error?.retry_after === '' ? NaN : Number(error?.retry_after);
 		const details = asObject(error?.details);
 		const message = str(error, 'message') ?? undefined;
 		// A validation error names the field it is about: { field: 'email', value: '…' }.

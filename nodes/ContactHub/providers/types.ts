@@ -79,7 +79,7 @@ export interface ContactProvider {
 	label: string;
 	/** The credential this provider authenticates with; its `name` is the credential type (public contract). */
 	credential: ICredentialType;
-	/** The fields this vendor accepts on update, in the order the UI lists them. */
+	/** The fields this vendor accepts on update (the UI lists them alphabetically). */
 	fields: readonly ContactField[];
 	/** Vendor semantics shown in a field's description, where they differ from the default. */
 	fieldHints?: Partial<Record<ContactField, string>>;
