@@ -129,6 +129,20 @@ export function updateFieldOptions(): INodeProperties[] {
 	return options.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
+const MAP_EACH_FIELD = { mappingMode: ['defineBelow'] };
+const MAP_AUTOMATICALLY = { mappingMode: ['autoMapInputData'] };
+
+/** Per provider, a notice listing the input keys that Map Automatically reads. */
+function autoMapNotices(): INodeProperties[] {
+	return PROVIDERS.map((provider) => ({
+		displayName: `Each input item needs the contact ID (see Contact ID Field) and any of these keys: ${provider.fields.join(', ')}. Other keys are ignored, and empty values are skipped unless Send Empty Values is on.`,
+		name: 'autoMapNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...MAP_AUTOMATICALLY, '/provider': [provider.id] } },
+	}));
+}
+
 const providerOptions: INodePropertyOptions[] = PROVIDERS.map((provider) => ({
 	name: provider.label,
 	value: provider.id,
@@ -267,12 +281,44 @@ export const properties: INodeProperties[] = [
 		default: 'update',
 	},
 	{
+		displayName: 'Mapping Mode',
+		name: 'mappingMode',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['contact'], operation: ['update'] } },
+		options: [
+			{
+				name: 'Map Each Field Below',
+				value: 'defineBelow',
+				description: 'Set the contact ID and each field in this node, with expressions where needed',
+			},
+			{
+				name: 'Map Automatically',
+				value: 'autoMapInputData',
+				description:
+					'Take the contact ID and the fields from input keys of the same name (e.g. email, jobTitle); the fastest way through long lists',
+			},
+		],
+		default: 'defineBelow',
+		description: 'How each input item becomes an update',
+	},
+	...autoMapNotices(),
+	{
+		displayName: 'Contact ID Field',
+		name: 'contactIdField',
+		type: 'string',
+		required: true,
+		default: 'id',
+		displayOptions: { show: { ...MAP_AUTOMATICALLY, resource: ['contact'], operation: ['update'] } },
+		description: 'The input key that holds the ID of the contact to update. A dot reads a nested key, e.g. customer.contactId.',
+	},
+	{
 		displayName: 'Contact ID',
 		name: 'contactId',
 		type: 'string',
 		required: true,
 		default: '',
-		displayOptions: { show: { resource: ['contact'], operation: ['update'] } },
+		displayOptions: { show: { ...MAP_EACH_FIELD, resource: ['contact'], operation: ['update'] } },
 		description: "The provider's ID of the contact to update, e.g. from an earlier node",
 	},
 	{
@@ -281,7 +327,7 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show: { resource: ['contact'], operation: ['update'] } },
+		displayOptions: { show: { ...MAP_EACH_FIELD, resource: ['contact'], operation: ['update'] } },
 		description:
 			'Only the fields you add are sent; the rest of the contact stays as it is. Fields that are empty after expressions resolve are skipped, unless Send Empty Values is on.',
 		options: updateFieldOptions(),

@@ -134,12 +134,30 @@ describe('displayOptions refer to parameters and values that exist', () => {
 		}
 	});
 
+	const shownTop = (parameters: Record<string, unknown>, provider: string) =>
+		top.filter((property) => NodeHelpers.displayParameter(parameters as never, property, node(provider), description));
+
 	test('with every provider, Contact ID, Update Fields and Options are shown', () => {
 		for (const provider of PROVIDERS) {
-			const shown = top
-				.filter((property) => NodeHelpers.displayParameter(rootParameters(provider), property, node(provider), description))
-				.map((property) => property.name);
-			expect(shown).toEqual(['provider', 'resource', 'operation', 'contactId', 'updateFields', 'options']);
+			// A workflow saved before Mapping Mode existed gets its default when n8n loads it, so it shows as it did.
+			const loaded = NodeHelpers.getNodeParameters(top, rootParameters(provider), true, false, node(provider), description);
+			expect(loaded?.mappingMode).toBe('defineBelow');
+			for (const parameters of [loaded!, { ...rootParameters(provider), mappingMode: 'defineBelow' }]) {
+				const shown = shownTop(parameters, provider).map((property) => property.name);
+				expect(shown).toEqual(['provider', 'resource', 'operation', 'mappingMode', 'contactId', 'updateFields', 'options']);
+			}
+		}
+	});
+
+	test('Map Automatically shows Contact ID Field and one notice with the provider\'s keys, instead of the fields', () => {
+		for (const provider of PROVIDERS) {
+			const shown = shownTop({ ...rootParameters(provider), mappingMode: 'autoMapInputData' }, provider);
+			expect(shown.map((property) => property.name)).toEqual([
+				'provider', 'resource', 'operation', 'mappingMode', 'autoMapNotice', 'contactIdField', 'options',
+			]);
+			const notice = shown.find((property) => property.name === 'autoMapNotice')!;
+			expect(notice.type).toBe('notice');
+			expect(notice.displayName).toContain(`keys: ${FIELDS_BY_PROVIDER[provider].join(', ')}.`);
 		}
 	});
 });
@@ -210,7 +228,12 @@ describe('public contract', () => {
 	});
 
 	test('parameter names and values', () => {
-		expect(top.map((property) => property.name)).toEqual(['provider', 'resource', 'operation', 'contactId', 'updateFields', 'options']);
+		expect([...new Set(top.map((property) => property.name))]).toEqual([
+			'provider', 'resource', 'operation', 'mappingMode', 'autoMapNotice', 'contactIdField', 'contactId', 'updateFields', 'options',
+		]);
+		expect(allowedValues(prop('mappingMode'))).toEqual(['defineBelow', 'autoMapInputData']);
+		expect(prop('mappingMode').default).toBe('defineBelow');
+		expect(prop('contactIdField')).toMatchObject({ type: 'string', default: 'id' });
 		expect(allowedValues(prop('provider'))).toEqual(['blandAi', 'leadLex', 'openCx', 'raze']);
 		expect((prop('provider').options as INodePropertyOptions[]).map((option) => option.name)).toEqual([
 			'Bland AI',
@@ -255,6 +278,8 @@ describe('display names are Title Case', () => {
 	function names(list: INodeProperties[]): string[] {
 		const out: string[] = [];
 		for (const property of list) {
+			// A notice is a sentence, not a name.
+			if (property.type === 'notice') continue;
 			out.push(property.displayName);
 			if (property.placeholder && property.type !== 'string') out.push(String(property.placeholder));
 			for (const option of property.options ?? []) {

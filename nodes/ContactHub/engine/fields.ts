@@ -303,3 +303,26 @@ function readField(
 	if (Object.keys(overrides).length === 0 && !options.sendEmptyValues) return;
 	update.httpActionOverrides = overrides;
 }
+
+/** Reads a key of an input item; a dot reaches into nested objects when no key has that exact name. */
+export function readInputKey(json: IDataObject, key: string): unknown {
+	if (Object.hasOwn(json, key)) return json[key];
+	let current: unknown = json;
+	for (const part of key.split('.')) {
+		if (!isPlainObject(current) || !Object.hasOwn(current, part)) return undefined;
+		current = current[part];
+	}
+	return current;
+}
+
+/**
+ * Map Automatically: the Update Fields of one provider taken from input keys of the same name.
+ * Keys the provider does not accept (other columns of a sheet, the ID) are left out.
+ */
+export function fieldsFromInput(json: IDataObject, provider: ContactProvider): IDataObject {
+	const fields: IDataObject = {};
+	for (const field of provider.fields) {
+		if (Object.hasOwn(json, field) && json[field] !== undefined) fields[field] = json[field];
+	}
+	return fields;
+}

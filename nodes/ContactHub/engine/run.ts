@@ -10,8 +10,9 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { findProvider, PROVIDERS } from '../providers/registry';
 import type { ContactProvider } from '../providers/types';
 import { optionsProperty } from '../description';
-import { buildUpdate, FIELD_LABELS, readContactId } from './fields';
+import { buildUpdate, FIELD_LABELS, fieldsFromInput, readContactId, readInputKey, type Fail } from './fields';
 import { RequestGate } from './gate';
+import { parameterReader, type ParameterReader } from './parameters';
 import { buildRequest, redactedAuthHeaders } from './request';
 import { sendUpdate, type TransportSettings } from './transport';
 
@@ -52,8 +53,8 @@ function itemSuffix(itemIndex: number): string {
 	return ` (item ${itemIndex})`;
 }
 
-function resolveProvider(ctx: IExecuteFunctions, itemIndex: number): ContactProvider {
-	const value = ctx.getNodeParameter('provider', itemIndex);
+function resolveProvider(ctx: IExecuteFunctions, param: ParameterReader, itemIndex: number): ContactProvider {
+	const value = param('provider', itemIndex);
 	const provider = findProvider(value);
 	if (!provider) {
 		throw new NodeOperationError(
@@ -65,38 +66,78 @@ function resolveProvider(ctx: IExecuteFunctions, itemIndex: number): ContactProv
 	return provider;
 }
 
+/** What one item asks for: the contact ID and the fields, as given before validation. */
+interface ItemInput {
+	contactId: unknown;
+	fields: IDataObject;
+	fail: Fail;
+	/** Why nothing is sent when no field has a value. */
+	nothingToUpdate: string;
+}
+
+function itemInput(
+	ctx: IExecuteFunctions,
+	param: ParameterReader,
+	item: INodeExecutionData,
+	itemIndex: number,
+	provider: ContactProvider,
+): ItemInput {
+	const failWith = (describeField: (field: string) => string): Fail => (field, message) => {
+		throw new NodeOperationError(ctx.getNode(), `${provider.label}: ${message}${itemSuffix(itemIndex)}`, {
+			itemIndex,
+			description: describeField(field),
+		});
+	};
+	if (param('mappingMode', itemIndex, 'defineBelow') !== 'autoMapInputData') {
+		return {
+			contactId: param('contactId', itemIndex),
+			fields: param('updateFields', itemIndex, {}) as IDataObject,
+			fail: failWith(
+				(field) => `Field "${FIELD_LABELS[field as keyof typeof FIELD_LABELS] ?? field}": fix the value in the node or in the incoming item.`,
+			),
+			nothingToUpdate:
+				'Every field in Update Fields is empty for this item, so no request was sent. Add a field, or turn on Send Empty Values to clear fields on purpose.',
+		};
+	}
+	const idKey = String(param('contactIdField', itemIndex, 'id') ?? '').trim();
+	const fail = failWith((field) =>
+		field === 'contactId'
+			? `Input key "${idKey}" (Contact ID Field): give every item this key, or set Contact ID Field to the key that holds the contact ID.`
+			: `Input key "${field}": fix it in the incoming item, or switch Mapping Mode to Map Each Field Below.`,
+	);
+	if (idKey === '') fail('contactId', 'Contact ID Field is empty');
+	const json = item.json ?? {};
+	const contactId = readInputKey(json, idKey);
+	if (contactId === undefined || contactId === null || contactId === '') {
+		fail('contactId', `the input item has no value for "${idKey}", the Contact ID Field`);
+	}
+	return {
+		contactId,
+		fields: fieldsFromInput(json, provider),
+		fail,
+		nothingToUpdate: `No input key with a value matched a ${provider.label} field, so no request was sent. Map Automatically reads these keys: ${provider.fields.join(', ')}.`,
+	};
+}
+
 async function updateOne(
 	ctx: IExecuteFunctions,
+	param: ParameterReader,
+	item: INodeExecutionData,
 	itemIndex: number,
 	gate: RequestGate,
 	settings: RunSettings,
 	credentials: (provider: ContactProvider) => Promise<ICredentialsDecrypted>,
 ): Promise<INodeExecutionData> {
-	const provider = resolveProvider(ctx, itemIndex);
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const fail = (field: string, message: string): never => {
-		throw new NodeOperationError(ctx.getNode(), `${provider.label}: ${message}${itemSuffix(itemIndex)}`, {
-			itemIndex,
-			description: `Field "${FIELD_LABELS[field as keyof typeof FIELD_LABELS] ?? field}": fix the value in the node or in the incoming item.`,
-		});
-	};
-
-	const contactId = readContactId(ctx.getNodeParameter('contactId', itemIndex), fail);
-	const update = buildUpdate(
-		ctx.getNodeParameter('updateFields', itemIndex, {}) as IDataObject,
-		provider,
-		{ sendEmptyValues: options.sendEmptyValues === true },
-		fail,
-	);
+	const provider = resolveProvider(ctx, param, itemIndex);
+	const options = param('options', itemIndex, {}) as IDataObject;
+	const input = itemInput(ctx, param, item, itemIndex, provider);
+	const contactId = readContactId(input.contactId, input.fail);
+	const update = buildUpdate(input.fields, provider, { sendEmptyValues: options.sendEmptyValues === true }, input.fail);
 	if (Object.keys(update).length === 0) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`${provider.label}: nothing to update for contact ${contactId}${itemSuffix(itemIndex)}`,
-			{
-				itemIndex,
-				description:
-					'Every field in Update Fields is empty for this item, so no request was sent. Add a field, or turn on Send Empty Values to clear fields on purpose.',
-			},
+			{ itemIndex, description: input.nothingToUpdate },
 		);
 	}
 
@@ -201,7 +242,8 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 				'Contact Hub updates contacts only. For other calls, use an HTTP Request node with "Predefined Credential Type" and your provider\'s credential.',
 		});
 	}
-	const settings = readRunSettings(this.getNodeParameter('options', 0, {}) as IDataObject);
+	const param = parameterReader(this);
+	const settings = readRunSettings(param('options', 0, {}) as IDataObject);
 	const gate = new RequestGate(settings.maxRequestsPerMinute);
 	const results: INodeExecutionData[] = new Array(items.length);
 	const fatal: Array<{ itemIndex: number; error: unknown }> = [];
@@ -230,7 +272,7 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 		while (fatal.length === 0 && next < items.length && !this.getExecutionCancelSignal()?.aborted) {
 			const itemIndex = next++;
 			try {
-				results[itemIndex] = await updateOne(this, itemIndex, gate, settings, credentials);
+				results[itemIndex] = await updateOne(this, param, items[itemIndex], itemIndex, gate, settings, credentials);
 			} catch (error) {
 				if (this.continueOnFail()) results[itemIndex] = errorItem(error, itemIndex);
 				else fatal.push({ itemIndex, error });
