@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { shutdownEngine } from '../test/helpers/workflow';
-import { contactHub, httpRequestNode, makeItems, METHODS, rawLoop, type Method } from './lib/methods';
+import { makeItems, METHODS, sendWith, type Method } from './lib/methods';
 import { loadN8nBase } from './lib/n8n-base';
 import { killAllStartedSync, ROOT, startSandboxProcess } from './lib/sandbox-process';
 
@@ -103,12 +103,7 @@ async function main(): Promise<void> {
 		const base = method === 'b' ? loadN8nBase() : undefined;
 		const send = async (items: ReturnType<typeof makeItems>) => {
 			const t0 = performance.now();
-			const outcome =
-				method === 'a' || method === "a'"
-					? await rawLoop(razeBase, items, concurrency, method === 'a')
-					: method === 'b'
-						? await httpRequestNode(razeBase, items, concurrency, base!)
-						: await contactHub(razeBase, items, concurrency);
+			const outcome = await sendWith(method, razeBase, items, concurrency, base);
 			const ms = performance.now() - t0;
 			if (outcome.ok !== items.length) throw new Error(`${outcome.ok}/${items.length} ok: ${outcome.failures.join('; ')}`);
 			return Math.round((items.length / ms) * 1000);
@@ -121,7 +116,7 @@ async function main(): Promise<void> {
 		});
 		const dir = path.join(os.tmpdir(), 'contact-hub-profiles');
 		mkdirSync(dir, { recursive: true });
-		const file = path.join(dir, `${method === "a'" ? 'a-no-keepalive' : method}-c${concurrency}-${Date.now()}.cpuprofile`);
+		const file = path.join(dir, `${method.replace("'", '-prime').replace('*', '-auto')}-c${concurrency}-${Date.now()}.cpuprofile`);
 		writeFileSync(file, JSON.stringify(profile));
 		console.log(summarize(file, count * runs));
 	} finally {

@@ -5,8 +5,11 @@
  * Raze updates (PUT name + tags) against the sandbox (its own process), at each concurrency:
  *   a   raw axios loop, keep-alive agent        (the floor: what network and sandbox allow)
  *   a'  raw axios loop, new agent per request   (no keep-alive, as n8n-core's HTTP helper does)
+ *   h   a minimal node, one httpRequestWithAuthentication call per item (the floor for a node using it)
+ *   h'  the same minimal node through the older requestWithAuthentication, which the HTTP Request node uses
  *   b   n8n's HTTP Request node in Loop Over Items (batch size = C), through n8n-core's WorkflowExecute
- *   c   Contact Hub, Parallel Requests = C, through the same engine
+ *   c   Contact Hub, Parallel Requests = C, Map Each Field Below (3 expressions per item), same engine
+ *   c*  Contact Hub, Map Automatically (no expression per item)
  * One full-size warm-up run per method and concurrency, then `runs` measured runs each (methods interleaved);
  * the figure is the median. Every run is checked against the sandbox's counters (GET /__sandbox/stats).
  * Then the memory of Contact Hub runs of 1,000 and 10,000 items, each in a child process.
@@ -21,7 +24,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 import { shutdownEngine } from '../test/helpers/workflow';
-import { contactHub, httpRequestNode, makeItems, METHOD_LABEL, METHODS, rawLoop, type Method, type RunOutcome } from './lib/methods';
+import { CONTACT_HUB_METHODS, makeItems, METHOD_LABEL, METHODS, sendWith, type Method, type RunOutcome } from './lib/methods';
 import { loadN8nBase } from './lib/n8n-base';
 import { killAllStartedSync, ROOT, runChild, startSandboxProcess, TS_NODE_BIN, type SandboxProcess } from './lib/sandbox-process';
 
@@ -108,14 +111,8 @@ async function main(): Promise<void> {
 			`n8n-nodes-base ${base.version} from e2e/; ${args.items} updates per run, median of ${args.runs} after 1 warm-up`,
 	);
 
-	const send = (method: Method, items: ReturnType<typeof makeItems>, concurrency: number): Promise<RunOutcome> => {
-		switch (method) {
-			case 'a': return rawLoop(razeBase, items, concurrency, true);
-			case "a'": return rawLoop(razeBase, items, concurrency, false);
-			case 'b': return httpRequestNode(razeBase, items, concurrency, base);
-			case 'c': return contactHub(razeBase, items, concurrency);
-		}
-	};
+	const send = (method: Method, items: ReturnType<typeof makeItems>, concurrency: number): Promise<RunOutcome> =>
+		sendWith(method, razeBase, items, concurrency, base);
 
 	/**
 	 * One run, timed, and checked: every item answered 2xx, and the sandbox saw and applied exactly N
@@ -236,18 +233,17 @@ function report(
 	load: { before: number[]; after: number[] },
 ) {
 	const cell = (method: Method, concurrency: number) => cells.find((one) => one.method === method && one.concurrency === concurrency)!;
-	const ratios = Object.fromEntries(
-		args.concurrency.map((concurrency) => {
-			const c = cell('c', concurrency).median;
-			return [
-				`C=${concurrency}`,
-				{
-					'c/a': round(c / cell('a', concurrency).median, 2),
-					"c/a'": round(c / cell("a'", concurrency).median, 2),
-					'c/b': round(c / cell('b', concurrency).median, 2),
-				},
-			];
-		}),
+	const against = ['a', "a'", 'h', 'b'] as const;
+	const ratioNames = CONTACT_HUB_METHODS.flatMap((c) => against.map((other) => `${c}/${other}`));
+	const ratios: Record<string, Record<string, number>> = Object.fromEntries(
+		args.concurrency.map((concurrency) => [
+			`C=${concurrency}`,
+			Object.fromEntries(
+				CONTACT_HUB_METHODS.flatMap((c) =>
+					against.map((other) => [`${c}/${other}`, round(cell(c, concurrency).median / cell(other, concurrency).median, 2)]),
+				),
+			),
+		]),
 	);
 
 	const col = (text: string | number, width = 10) => String(text).padStart(width);
@@ -255,7 +251,7 @@ function report(
 		'',
 		`updates/s (median of ${args.runs})`.padEnd(48) + args.concurrency.map((c) => col(`C=${c}`)).join(''),
 		...METHODS.map((method) => `${method.padEnd(3)} ${METHOD_LABEL[method]}`.padEnd(48) + args.concurrency.map((c) => col(cell(method, c).median)).join('')),
-		...(['c/a', "c/a'", 'c/b'] as const).map((ratio) => `${ratio}`.padEnd(48) + args.concurrency.map((c) => col(ratios[`C=${c}`][ratio].toFixed(2))).join('')),
+		...ratioNames.map((ratio) => `${ratio}`.padEnd(48) + args.concurrency.map((c) => col(ratios[`C=${c}`][ratio].toFixed(2))).join('')),
 		'',
 		'CPU µs per update (median): bench process | sandbox',
 		...METHODS.map(

@@ -3,7 +3,10 @@
  *  a   raw axios loop, C workers, one keep-alive agent (the floor: what network and sandbox allow)
  *  a'  raw axios loop, C workers, a fresh `keepAlive: false` agent per request (what n8n-core's helper does)
  *  b   n8n's HTTP Request node bounded by Loop Over Items (batch size C), through n8n-core's WorkflowExecute
- *  c   Contact Hub with Parallel Requests C, through the same engine
+ *  h   a minimal node making one httpRequestWithAuthentication call per item, C at a time, same engine
+ *  h'  the same node through the older requestWithAuthentication (the HTTP Request node's helper)
+ *  c   Contact Hub with Parallel Requests C, three expressions per item, through the same engine
+ *  c*  the same with Mapping Mode "Map Automatically": no expression per item
  */
 import http from 'node:http';
 
@@ -11,17 +14,24 @@ import axios from 'axios';
 import type { IDataObject, IWorkflowBase } from 'n8n-workflow';
 
 import { contactHubWorkflow, runWorkflow } from '../../test/helpers/workflow';
+import { HELPER_FLOOR_TYPE, HelperFloor, helperFloorWorkflow } from './helper-floor';
 import { HTTP_REQUEST_TYPE, SPLIT_IN_BATCHES_TYPE, type N8nBase } from './n8n-base';
+import { benchWorkflow } from './workflow';
 
 export const RAZE_KEY = 'gr_live_sandbox_key';
-export type Method = 'a' | "a'" | 'b' | 'c';
-export const METHODS: Method[] = ['a', "a'", 'b', 'c'];
+export type Method = 'a' | "a'" | 'h' | "h'" | 'b' | 'c' | 'c*';
+export const METHODS: Method[] = ['a', "a'", 'h', "h'", 'b', 'c', 'c*'];
+/** The Contact Hub methods, each compared with every other method. */
+export const CONTACT_HUB_METHODS = ['c', 'c*'] as const;
 
 export const METHOD_LABEL: Record<Method, string> = {
 	a: 'raw axios, keep-alive',
 	"a'": 'raw axios, no keep-alive, agent per request',
+	h: 'minimal node, httpRequestWithAuthentication',
+	"h'": 'minimal node, older requestWithAuthentication',
 	b: 'HTTP Request node in Loop Over Items',
-	c: 'Contact Hub',
+	c: 'Contact Hub, Map Each Field Below',
+	'c*': 'Contact Hub, Map Automatically',
 };
 
 export interface BenchItem extends IDataObject {
@@ -78,15 +88,10 @@ export async function rawLoop(razeBase: string, items: BenchItem[], concurrency:
 
 /** Manual Trigger → Loop Over Items (batch size C) → HTTP Request (PUT, Header Auth) → back to the loop. */
 export function httpRequestLoopWorkflow(razeBase: string, batchSize: number): IWorkflowBase {
-	return {
-		id: 'bench-http-request',
-		name: 'Bench: HTTP Request in Loop Over Items',
-		active: false,
-		isArchived: false,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		nodes: [
-			{ id: 'trigger', name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+	return benchWorkflow(
+		'bench-http-request',
+		'Bench: HTTP Request in Loop Over Items',
+		[
 			{
 				id: 'loop',
 				name: 'Loop Over Items',
@@ -114,13 +119,12 @@ export function httpRequestLoopWorkflow(razeBase: string, batchSize: number): IW
 				credentials: { httpHeaderAuth: { id: '10', name: 'Raze key as header' } },
 			},
 		],
-		connections: {
+		{
 			'Manual Trigger': { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
 			'Loop Over Items': { main: [[], [{ node: 'HTTP Request', type: 'main', index: 0 }]] },
 			'HTTP Request': { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
 		},
-		settings: {},
-	} as unknown as IWorkflowBase;
+	);
 }
 
 function checkOutput(items: Array<{ json: IDataObject }>, expected: BenchItem[], readId: (json: IDataObject) => unknown, error?: Error): RunOutcome {
@@ -146,19 +150,44 @@ export async function httpRequestNode(razeBase: string, items: BenchItem[], conc
 	return checkOutput(result.items, items, (json) => (json.data as IDataObject | undefined)?.id, result.error);
 }
 
-export function contactHubBenchWorkflow(concurrency: number): IWorkflowBase {
-	return contactHubWorkflow({
-		provider: 'raze',
-		contactId: '={{ $json.id }}',
-		updateFields: { name: '={{ $json.name }}', tags: '={{ $json.tags }}' },
-		options: { parallelRequests: concurrency },
-	});
+/** Contact Hub with Parallel Requests C: three expressions per item, or (auto) none, the input's keys read directly. */
+export function contactHubBenchWorkflow(concurrency: number, auto = false): IWorkflowBase {
+	const mapping = auto
+		? { mappingMode: 'autoMapInputData', contactIdField: 'id' }
+		: { contactId: '={{ $json.id }}', updateFields: { name: '={{ $json.name }}', tags: '={{ $json.tags }}' } };
+	return contactHubWorkflow({ provider: 'raze', ...mapping, options: { parallelRequests: concurrency } });
 }
 
-/** (c): Contact Hub with Parallel Requests C. */
-export async function contactHub(razeBase: string, items: BenchItem[], concurrency: number): Promise<RunOutcome> {
-	const result = await runWorkflow(contactHubBenchWorkflow(concurrency), items, {
+/** (c) and (c*): Contact Hub with Parallel Requests C. */
+export async function contactHub(razeBase: string, items: BenchItem[], concurrency: number, auto = false): Promise<RunOutcome> {
+	const result = await runWorkflow(contactHubBenchWorkflow(concurrency, auto), items, {
 		razeApi: { apiKey: RAZE_KEY, baseUrl: razeBase },
 	});
 	return checkOutput(result.items, items, (json) => json.id, result.error);
+}
+
+/** (h) and (h'): the minimal node of helper-floor.ts, through the same engine. */
+export async function helperFloor(razeBase: string, items: BenchItem[], concurrency: number, legacyHelper = false): Promise<RunOutcome> {
+	const result = await runWorkflow(
+		helperFloorWorkflow(concurrency, legacyHelper),
+		items,
+		{ razeApi: { apiKey: RAZE_KEY, baseUrl: razeBase } },
+		{ nodeTypes: { [HELPER_FLOOR_TYPE]: new HelperFloor() }, resultNode: 'Helper Floor' },
+	);
+	return checkOutput(result.items, items, (json) => json.id, result.error);
+}
+
+/** Sends the items with one method; `base` (n8n's own nodes) is needed for b only. */
+export async function sendWith(method: Method, razeBase: string, items: BenchItem[], concurrency: number, base?: N8nBase): Promise<RunOutcome> {
+	switch (method) {
+		case 'a': return await rawLoop(razeBase, items, concurrency, true);
+		case "a'": return await rawLoop(razeBase, items, concurrency, false);
+		case 'h': return await helperFloor(razeBase, items, concurrency);
+		case "h'": return await helperFloor(razeBase, items, concurrency, true);
+		case 'b':
+			if (!base) throw new Error('method b needs n8n-nodes-base (loadN8nBase)');
+			return await httpRequestNode(razeBase, items, concurrency, base);
+		case 'c': return await contactHub(razeBase, items, concurrency);
+		case 'c*': return await contactHub(razeBase, items, concurrency, true);
+	}
 }

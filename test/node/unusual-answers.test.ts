@@ -100,3 +100,13 @@ test('an empty From JSON entry is skipped like an empty pair; tags given as JSON
 	});
 	expect(bodies).toEqual([{ custom_fields: { a: 'b' }, tags: ['vip', 'q4, 2026'] }]);
 });
+
+test('a redirect is reported with where it points, not followed: an update is never sent on to another address', async () => {
+	script = [{ status: 301, headers: { location: 'https://api.leadlex.example/v1/contacts/c1' }, body: {} }];
+	const result = await run('leadLex', 'leadLexApi', { name: 'x' });
+	const [item] = result.items;
+	expect(arrivals).toHaveLength(1);
+	expect(item.json.error).toBe('LeadLex answered 301 (a redirect) for contact c1; the update was not sent on (item 0)');
+	expect(item.error?.description).toContain('redirects to https://api.leadlex.example/v1/contacts/c1');
+	expect(item.error?.description).toContain('Set Base URL');
+});

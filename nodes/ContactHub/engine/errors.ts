@@ -98,3 +98,15 @@ export function describeVendorFailure(
 		description: `${label} had a problem on its side; try again later.`,
 	};
 }
+
+/** Describes a redirect: updates are not sent on, as an API that redirects is almost always a wrong Base URL. */
+export function redirectFailure(provider: ContactProvider, contactId: string, status: number, location: unknown): Failure {
+	const target = typeof location === 'string' && location.trim() !== '' ? location.trim() : undefined;
+	return {
+		message: `${provider.label} answered ${status} (a redirect) for contact ${contactId}; the update was not sent on`,
+		description:
+			`The Base URL of the ${provider.label} credential points somewhere that redirects${target ? ` to ${excerpt(target)}` : ''}. ` +
+			`Set Base URL to the API address ${provider.label} documents${target ? ' (often the address above, e.g. https:// instead of http://)' : ''}.`,
+		httpCode: String(status),
+	};
+}

@@ -7,7 +7,7 @@ import type {
 import { sleep } from 'n8n-workflow';
 
 import type { ContactProvider, ContactUpdate } from '../providers/types';
-import { describeVendorFailure, excerpt, type Failure } from './errors';
+import { describeVendorFailure, excerpt, redirectFailure, type Failure } from './errors';
 import type { RequestGate } from './gate';
 import type { UpdateRequest } from './request';
 import { backoffMs, neverReachedServer, rateLimitWaitMs, withJitter } from './retry';
@@ -118,6 +118,8 @@ export async function sendUpdate(
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 					timeout: settings.timeoutMs,
+					// A redirected update is reported, not followed: see redirectFailure.
+					disableFollowRedirect: true,
 				},
 				{ credentialsDecrypted: credential },
 			)) as IN8nHttpFullResponse;
@@ -163,6 +165,9 @@ export async function sendUpdate(
 				body,
 				failure: rateLimitFailure(provider, contactId, body, { hits: rateLimitHits, waitedMs: rateLimitWaited, askedMs: rateLimitAsked }, settings),
 			};
+		}
+		if (status >= 300 && status < 400) {
+			return { ok: false, body, failure: redirectFailure(provider, contactId, status, (response.headers as IDataObject)?.location) };
 		}
 		const repeatSafe = provider.isRepeatSafe(update);
 		if (status >= 500 && canRetry && repeatSafe) {
