@@ -1,8 +1,9 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -35,13 +36,17 @@ export class LeadLexApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
+	/**
+	 * Sends the key as a Bearer token. A function, as n8n would evaluate an expression on every
+	 * request; an own property, as n8n publishes only those to the editor, where they list the
+	 * credential under the HTTP Request node's Predefined Credential Type.
+	 */
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
+		const key = String(credentials.apiKey ?? '');
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${key}` } };
 	};
 
 	test: ICredentialTestRequest = {

@@ -371,6 +371,13 @@ test('npm start: sandbox + n8n with the example set up, Ctrl-C stops both, a rer
 		assert.deepEqual(credentials.map((c) => c.type).sort(), Object.values(CREDENTIAL_TYPE).sort());
 		const types = await (await fetch(`${url}/types/nodes.json`, { headers: { cookie: rest.cookie } })).json();
 		assert.ok(types.some((t) => t.name === NODE_TYPE), 'Contact Hub is loaded');
+		// The HTTP Request node's Predefined Credential Type lists credential types that have
+		// `authenticate` ('has:authenticate'); ours is a function, which n8n publishes as {}.
+		const credentialTypes = await (await fetch(`${url}/types/credentials.json`, { headers: { cookie: rest.cookie } })).json();
+		for (const type of Object.values(CREDENTIAL_TYPE)) {
+			const published = credentialTypes.find((t) => t.name === type);
+			assert.ok(published && typeof published.authenticate === 'object', `${type} offered to the HTTP Request node`);
+		}
 		// the stored credentials reach the sandbox npm start runs (tested as the editor does:
 		// with the stored data, the key redacted)
 		for (const c of credentials) {

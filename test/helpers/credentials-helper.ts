@@ -12,17 +12,17 @@ import { ICredentialsHelper } from 'n8n-workflow';
 
 import { Credentials } from 'n8n-core';
 
-/** Applies a credential type's generic `authenticate` the way n8n's own CredentialsHelper does. */
-export function applyGenericAuth(
+/** Applies a credential type's `authenticate` (a function, or generic with expressions) the way n8n's own CredentialsHelper does. */
+export async function applyAuth(
 	credentialType: ICredentialType,
 	credentials: ICredentialDataDecryptedObject,
 	request: IHttpRequestOptions,
 	workflow: Workflow,
 	node: INode,
-): IHttpRequestOptions {
+): Promise<IHttpRequestOptions> {
 	const authenticate = credentialType.authenticate;
 	if (authenticate === undefined) return request;
-	if (typeof authenticate === 'function') throw new Error('only generic authenticate is used here');
+	if (typeof authenticate === 'function') return await authenticate(credentials, request);
 	const resolve = (value: unknown) =>
 		typeof value === 'string' && value.startsWith('=')
 			? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '')
@@ -58,7 +58,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		workflow: Workflow,
 		node: INode,
 	): Promise<IHttpRequestOptions> {
-		return applyGenericAuth(this.types[typeName], credentials, requestOptions, workflow, node);
+		return await applyAuth(this.types[typeName], credentials, requestOptions, workflow, node);
 	}
 
 	async preAuthentication(

@@ -2,7 +2,7 @@ import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-conte
 import type { ICredentialType, IHttpRequestOptions, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { applyGenericAuth } from '../helpers/credentials-helper';
+import { applyAuth } from '../helpers/credentials-helper';
 import { credentialTypes, shutdownEngine } from '../helpers/workflow';
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';
 
@@ -64,7 +64,7 @@ const workflow = new Workflow({
 });
 
 /** Builds the credential's test request the way n8n's credential tester does: expressions resolved, then authenticated. */
-function testRequest(type: ICredentialType, data: { apiKey: string; baseUrl: string }): IHttpRequestOptions {
+async function testRequest(type: ICredentialType, data: { apiKey: string; baseUrl: string }): Promise<IHttpRequestOptions> {
 	const request = { ...type.test!.request } as IHttpRequestOptions;
 	request.baseURL = workflow.expression.getSimpleParameterValue(
 		node,
@@ -72,7 +72,7 @@ function testRequest(type: ICredentialType, data: { apiKey: string; baseUrl: str
 		'internal',
 		{ $credentials: data },
 	) as string;
-	return applyGenericAuth(type, data, request, workflow, node);
+	return await applyAuth(type, data, request, workflow, node);
 }
 
 let sandbox: Sandbox;
@@ -102,13 +102,23 @@ describe.each(cases)('$type', ({ type, vendor, displayName, defaultBaseUrl, head
 		expect(credential.properties).toHaveLength(2);
 	});
 
-	test('authenticate adds the vendor header built from the key', () => {
-		const request = applyGenericAuth(credential, { apiKey: 'k-123', baseUrl: defaultBaseUrl }, { url: '/x' }, workflow, node);
-		expect(request.headers).toEqual({ [header[0]]: header[1]('k-123') });
+	test('authenticate is a function in an own property, which n8n publishes to the editor', () => {
+		// A method would live on the prototype and be left out of n8n's types/credentials.json, and the
+		// HTTP Request node lists only credential types that have authenticate there.
+		expect(Object.hasOwn(credential, 'authenticate')).toBe(true);
+		expect(typeof credential.authenticate).toBe('function');
 	});
 
-	test.each(['', '/', '//'])('test request URL is built from baseUrl (suffix "%s")', (suffix) => {
-		const request = testRequest(credential, { apiKey: 'k', baseUrl: `${defaultBaseUrl}${suffix}` });
+	test('authenticate adds the vendor header built from the key, keeping the request and its other headers', async () => {
+		const original = { url: '/x', method: 'PATCH' as const, headers: { Accept: 'application/json' } };
+		const request = await applyAuth(credential, { apiKey: 'k-123', baseUrl: defaultBaseUrl }, original, workflow, node);
+		expect(request).toEqual({ ...original, headers: { Accept: 'application/json', [header[0]]: header[1]('k-123') } });
+		// The caller's options are not changed: n8n may reuse them for a retry.
+		expect(original.headers).toEqual({ Accept: 'application/json' });
+	});
+
+	test.each(['', '/', '//'])('test request URL is built from baseUrl (suffix "%s")', async (suffix) => {
+		const request = await testRequest(credential, { apiKey: 'k', baseUrl: `${defaultBaseUrl}${suffix}` });
 		expect(request.baseURL).toBe(defaultBaseUrl);
 		expect(request.method).toBe('GET');
 		const query = request.qs ? `?${new URLSearchParams(request.qs as Record<string, string>)}` : '';
@@ -116,12 +126,12 @@ describe.each(cases)('$type', ({ type, vendor, displayName, defaultBaseUrl, head
 	});
 
 	test('test request succeeds against the sandbox with a good key and fails with a bad one', async () => {
-		const good = testRequest(credential, { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: `${sandbox.baseUrl(vendor)}/` });
+		const good = await testRequest(credential, { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: `${sandbox.baseUrl(vendor)}/` });
 		const ok = (await httpRequest({ ...good, returnFullResponse: true, ignoreHttpStatusErrors: true })) as IN8nHttpFullResponse;
 		expect(ok.statusCode).toBe(200);
 		expect(sandbox.requests.at(-1)?.rawPath).toBe(`/${sandbox.baseUrl(vendor).split('/').pop()}${testPath}`);
 
-		const bad = testRequest(credential, { apiKey: 'wrong-key', baseUrl: sandbox.baseUrl(vendor) });
+		const bad = await testRequest(credential, { apiKey: 'wrong-key', baseUrl: sandbox.baseUrl(vendor) });
 		const refused = (await httpRequest({ ...bad, returnFullResponse: true, ignoreHttpStatusErrors: true })) as IN8nHttpFullResponse;
 		expect(refused.statusCode).toBe(401);
 	});

@@ -1,3 +1,5 @@
+import type { ICredentialType } from 'n8n-workflow';
+
 import { buildUpdate, readContactId, readCustomFields, readTags, type Fail } from '../../nodes/ContactHub/engine/fields';
 import { buildRequest, encodeContactId, KEY_PLACEHOLDER, redactedAuthHeaders } from '../../nodes/ContactHub/engine/request';
 import { describeVendorFailure } from '../../nodes/ContactHub/engine/errors';
@@ -72,14 +74,19 @@ describe('request', () => {
 		expect(request).toEqual({ method: 'PUT', url: 'http://h/raze/external/v1/contacts/a%2Fb', body: { name: 'x' } });
 	});
 
-	test('dry-run headers show where the key goes, never the key', () => {
-		const headers = PROVIDERS.map((p) => redactedAuthHeaders(p.credential.authenticate));
+	test('dry-run headers show where the key goes, never the key', async () => {
+		const headers = await Promise.all(PROVIDERS.map((p) => redactedAuthHeaders(p.credential)));
 		expect(headers).toEqual([
 			{ authorization: KEY_PLACEHOLDER },
 			{ Authorization: `Bearer ${KEY_PLACEHOLDER}` },
 			{ Authorization: `Bearer ${KEY_PLACEHOLDER}` },
 			{ 'X-API-Key': KEY_PLACEHOLDER },
 		]);
+		// A generic authenticate (declared with expressions) reads the same way.
+		const generic = { type: 'generic', properties: { headers: { 'X-Token': '=Token {{$credentials.apiKey}}' } } };
+		expect(await redactedAuthHeaders({ name: 'x', displayName: 'X', properties: [], authenticate: generic } as ICredentialType)).toEqual({
+			'X-Token': `Token ${KEY_PLACEHOLDER}`,
+		});
 	});
 });
 

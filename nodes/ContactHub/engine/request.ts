@@ -1,4 +1,4 @@
-import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type { ICredentialType, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ContactProvider, ContactUpdate } from '../providers/types';
 
@@ -37,14 +37,19 @@ export function buildRequest(
 export const KEY_PLACEHOLDER = '<API key from the credential>';
 
 /**
- * The headers a credential's generic `authenticate` adds, with the key replaced by a placeholder:
+ * The headers a credential's `authenticate` adds, built with a placeholder instead of the key:
  * what a dry run shows instead of the real header.
  */
-export function redactedAuthHeaders(authenticate: unknown): Record<string, string> {
-	const headers = (authenticate as { properties?: { headers?: Record<string, unknown> } } | undefined)
-		?.properties?.headers;
+export async function redactedAuthHeaders(credential: ICredentialType): Promise<Record<string, string>> {
+	const { authenticate } = credential;
 	const out: Record<string, string> = {};
-	for (const [name, template] of Object.entries(headers ?? {})) {
+	if (typeof authenticate === 'function') {
+		const request = await authenticate({ apiKey: KEY_PLACEHOLDER }, { url: '', headers: {} });
+		for (const [name, value] of Object.entries(request.headers ?? {})) out[name] = String(value);
+		return out;
+	}
+	// Generic authenticate: the header templates, each expression replaced by the placeholder.
+	for (const [name, template] of Object.entries(authenticate?.properties.headers ?? {})) {
 		out[name] = String(template)
 			.replace(/^=/, '')
 			.replace(/\{\{[^}]*\}\}/g, KEY_PLACEHOLDER);

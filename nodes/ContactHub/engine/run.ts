@@ -170,7 +170,7 @@ async function updateOne(
 				headers: {
 					'Content-Type': 'application/json',
 					Accept: 'application/json',
-					...redactedAuthHeaders(provider.credential.authenticate),
+					...(await redactedAuthHeaders(provider.credential)),
 				},
 				body: request.body,
 			},
