@@ -1,8 +1,8 @@
 // The Contact Hub node in n8n's editor, in Debian's chromium (playwright-core, headless,
 // offline): sign in, open the example workflow, open a Contact Hub node, switch the provider
 // through all four and check the Update Fields offered (DESIGN.md's table) and the credential
-// type asked for, then execute the node from the editor and see its output. Screenshots go to
-// docs/images/ (the README shows them).
+// type asked for, then execute the node from the editor and see its output, and switch Mapping
+// Mode to Map Automatically and back. Screenshots go to docs/images/ (the README shows them).
 //
 //   npm run test:browser     (needs /usr/bin/chromium: apt-get install -y chromium)
 //
@@ -216,4 +216,23 @@ test('execute the node from the editor and see its output', async () => {
 	assert.equal(updates[0].headers.authorization, `Bearer ${SANDBOX_KEY.leadLex}`);
 	assert.deepEqual(updates[0].body, { job_title: 'Chief Browser Officer' });
 	assert.deepEqual(blocked.filter((u) => !u.startsWith('data:')), [], 'the editor asked for nothing outside 127.0.0.1');
+});
+
+test('Mapping Mode: Map Automatically swaps Contact ID and Update Fields for Contact ID Field and a notice', async () => {
+	const ndv = page.locator('[data-test-id="ndv"]');
+	await ndv.locator('[data-test-id="parameter-input-mappingMode"]').click();
+	await visibleList().getByRole('option').filter({ hasText: 'Map Automatically' }).click();
+	const idField = ndv.locator('[data-test-id="parameter-input-contactIdField"] input');
+	await idField.waitFor();
+	assert.equal(await idField.inputValue(), 'id');
+	await ndv.getByText('any of these keys: name, email, phone, company, jobTitle, linkedinUrl, notes.', { exact: false }).waitFor();
+	assert.equal(await ndv.locator('[data-test-id="parameter-input-contactId"]').count(), 0, 'Contact ID is hidden');
+	assert.equal(await updateFields(ndv).count(), 0, 'Update Fields is hidden');
+	await shot('node-map-automatically.png');
+
+	// Back to the default: Contact ID and Update Fields return.
+	await ndv.locator('[data-test-id="parameter-input-mappingMode"]').click();
+	await visibleList().getByRole('option').filter({ hasText: 'Map Each Field Below' }).click();
+	await ndv.locator('[data-test-id="parameter-input-contactId"]').waitFor();
+	await updateFields(ndv).waitFor();
 });
