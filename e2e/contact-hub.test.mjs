@@ -208,6 +208,53 @@ test('continue on fail: the failing item becomes an error item, the others are u
 	assert.deepEqual((await sandbox.requests()).map((q) => q.body.job_title), ['CTO', 'CEO']);
 });
 
+test('Map Automatically: fields come from the input keys; an item without the ID key is reported', async () => {
+	const items = [
+		{ id: DEMO_CONTACT.raze, name: 'Ada Auto', jobTitle: 'CTO', tags: ['auto', 'e2e'], sheetRow: 2 },
+		{ name: 'No ID', sheetRow: 3 },
+	];
+	await cli.importWorkflows([
+		workflow(
+			'chE2eAutoMap0001',
+			'Map Automatically',
+			[
+				trigger,
+				{
+					id: 'f0000000-0000-4000-8000-000000000012',
+					name: 'Rows',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [200, 0],
+					parameters: { jsCode: `return ${JSON.stringify(items)}.map((json) => ({ json }));` },
+				},
+				{
+					id: 'f0000000-0000-4000-8000-000000000013',
+					name: 'Raze',
+					type: NODE_TYPE,
+					typeVersion: 1,
+					position: [400, 0],
+					parameters: { provider: 'raze', resource: 'contact', operation: 'update', mappingMode: 'autoMapInputData', contactIdField: 'id', options: {} },
+					credentials: credentialRef('raze'),
+					onError: 'continueRegularOutput',
+				},
+			],
+			chain('Start', 'Rows', 'Raze'),
+		),
+	]);
+	await sandbox.reset();
+	const r = await cli.execute('chE2eAutoMap0001');
+	assert.equal(r.code, 0, fail(r));
+	const out = nodeOutput(r.run, 'Raze');
+	assert.equal(out.length, 2);
+	assert.deepEqual([out[0].id, out[0].name, out[0].jobTitle, out[0].tags], [DEMO_CONTACT.raze, 'Ada Auto', 'CTO', ['auto', 'e2e']], JSON.stringify(out));
+	assert.equal(out[1].error, 'Raze: the input item has no value for "id", the Contact ID Field (item 1)');
+	const requests = await sandbox.requests();
+	assert.deepEqual(
+		requests.map((q) => [q.method, q.path, q.body]),
+		[['PUT', `/external/v1/contacts/${DEMO_CONTACT.raze}`, { name: 'Ada Auto', position: 'CTO', tags: ['auto', 'e2e'] }]],
+	);
+});
+
 test('AI agent tool: contactHubTool runs under Tool Executor with $fromAI arguments, no LLM', async () => {
 	await cli.importWorkflows([
 		workflow(
