@@ -225,7 +225,7 @@ test('Mapping Mode: Map Automatically swaps Contact ID and Update Fields for Con
 	const idField = ndv.locator('[data-test-id="parameter-input-contactIdField"] input');
 	await idField.waitFor();
 	assert.equal(await idField.inputValue(), 'id');
-	await ndv.getByText('any of these keys: name, email, phone, company, jobTitle, linkedinUrl, notes.', { exact: false }).waitFor();
+	await ndv.getByText('one of these keys: name, email, phone, company, jobTitle, linkedinUrl, notes.', { exact: false }).waitFor();
 	assert.equal(await ndv.locator('[data-test-id="parameter-input-contactId"]').count(), 0, 'Contact ID is hidden');
 	assert.equal(await updateFields(ndv).count(), 0, 'Update Fields is hidden');
 	await shot('node-map-automatically.png');

@@ -135,7 +135,7 @@ const MAP_AUTOMATICALLY = { mappingMode: ['autoMapInputData'] };
 /** Per provider, a notice listing the input keys that Map Automatically reads. */
 function autoMapNotices(): INodeProperties[] {
 	return PROVIDERS.map((provider) => ({
-		displayName: `Each input item needs the contact ID (see Contact ID Field) and any of these keys: ${provider.fields.join(', ')}. Other keys are ignored, and empty values are skipped unless Send Empty Values is on.`,
+		displayName: `Each input item needs the contact ID (see Contact ID Field) and at least one of these keys: ${provider.fields.join(', ')}. Other keys are ignored, and empty values are skipped unless Send Empty Values is on.`,
 		name: 'autoMapNotice',
 		type: 'notice',
 		default: '',
@@ -310,7 +310,7 @@ export const properties: INodeProperties[] = [
 		required: true,
 		default: 'id',
 		displayOptions: { show: { ...MAP_AUTOMATICALLY, resource: ['contact'], operation: ['update'] } },
-		description: 'The input key that holds the ID of the contact to update. A dot reads a nested key, e.g. customer.contactId.',
+		description: 'The input key that holds the ID of the contact to update. A dot reads a key inside an object, e.g. customer.contactId.',
 	},
 	{
 		displayName: 'Contact ID',

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { fieldsFromInput, readInputKey } from '../../nodes/ContactHub/engine/fields';
+import { buildUpdate, fieldsFromInput, readInputKey } from '../../nodes/ContactHub/engine/fields';
 import { hasExpression, parameterReader } from '../../nodes/ContactHub/engine/parameters';
 import { raze } from '../../nodes/ContactHub/providers/raze';
 import { SEED_IDS, jsonOf, pairedOf, run, sent, useSandbox, type Vendor } from './harness';
@@ -28,10 +28,22 @@ describe('reading input keys (pure)', () => {
 		expect(readInputKey({ a: {} }, 'a.constructor')).toBeUndefined();
 	});
 
-	test("only the provider's fields are taken; other columns are left out", () => {
-		expect(
-			fieldsFromInput({ id: 'c1', name: 'Jane', notes: 'n', externalId: 'x', tags: ['a'], Row: 7, email: undefined }, raze),
-		).toEqual({ name: 'Jane', tags: ['a'] });
+	test("only the provider's fields are taken, as copies; other columns and the ID key are left out", () => {
+		const json = { id: 'c1', name: 'Jane', notes: 'n', externalId: 'x', tags: ['a'], Row: 7, email: undefined };
+		const fields = fieldsFromInput(json, raze, 'id');
+		expect(fields).toEqual({ name: 'Jane', tags: ['a'] });
+		expect(fields.tags).not.toBe(json.tags);
+		// The key that holds the ID is the ID, even when it is also a field's name.
+		expect(fieldsFromInput({ email: 'a@b.co', name: 'J' }, raze, 'email')).toEqual({ name: 'J' });
+	});
+
+	test('custom fields from an item are one JSON object, never read as the node\'s key/value pairs', () => {
+		const custom = { field: [{ key: 'a', value: 'b' }], json: [] };
+		const update = buildUpdate(fieldsFromInput({ customFields: custom }, raze, 'id'), raze, { sendEmptyValues: false }, () => {
+			throw new Error('refused');
+		});
+		expect(update.customFields).toEqual(custom);
+		expect(update.customFields).not.toBe(custom);
 	});
 });
 
@@ -106,6 +118,13 @@ describe('Map Automatically', () => {
 		});
 	});
 
+	test('an empty Contact ID Field says what to set', async () => {
+		const result = await run(sandbox(), auto('raze', { contactIdField: ' ' }), [{ id: 'c', name: 'x' }]);
+		expect(result.error?.message).toBe('Raze: Contact ID Field is empty (item 0)');
+		expect(result.error?.description).toBe('Set Contact ID Field to the input key that holds the contact ID, e.g. id.');
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
 	test('without Continue On Fail, the first bad item stops the node with the same message', async () => {
 		const result = await run(sandbox(), auto('raze'), [{ name: 'no id' }]);
 		expect(result.error?.message).toBe('Raze: the input item has no value for "id", the Contact ID Field (item 0)');
@@ -121,17 +140,26 @@ describe('parameters without expressions are read once; items never share object
 			getNode: () => ({ parameters }),
 			getNodeParameter: (name: string, itemIndex: number) => {
 				calls.push([name, itemIndex]);
-				return name === 'contactId' ? `id-${itemIndex}` : JSON.parse(JSON.stringify(parameters[name]));
+				if (name === 'contactId') return `id-${itemIndex}`;
+				return parameters[name] === undefined ? undefined : JSON.parse(JSON.stringify(parameters[name]));
 			},
 		} as unknown as IExecuteFunctions;
 		const param = parameterReader(ctx);
 		const first = param('updateFields', 0) as IDataObject;
 		const second = param('updateFields', 1) as IDataObject;
+		const third = param('updateFields', 2) as IDataObject;
 		expect(second).toEqual(first);
-		expect(second).not.toBe(first);
-		expect(second.customFields).not.toBe(first.customFields);
+		expect(third).toEqual(first);
+		// Values from the cache are copies too: changing one item's never reaches the next.
+		(second.customFields as IDataObject).changed = true;
+		expect(third).not.toBe(second);
+		expect(third.customFields).not.toBe(second.customFields);
+		expect(param('updateFields', 3)).toEqual(first);
 		expect([param('contactId', 0), param('contactId', 1), param('provider', 0), param('provider', 1)]).toEqual(['id-0', 'id-1', 'raze', 'raze']);
 		expect(calls).toEqual([['updateFields', 0], ['contactId', 0], ['contactId', 1], ['provider', 0]]);
+		// A dotted name is a path n8n resolves; it is never cached.
+		expect([param('updateFields.customFields', 0), param('updateFields.customFields', 1)]).toHaveLength(2);
+		expect(calls.slice(-2)).toEqual([['updateFields.customFields', 0], ['updateFields.customFields', 1]]);
 		expect([hasExpression('=x'), hasExpression({ a: [{ b: '={{ 1 }}' }] }), hasExpression({ a: ['x', 1, null] })]).toEqual([true, true, false]);
 	});
 

@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { deepCopy } from 'n8n-workflow';
 
 import type { ContactField, ContactProvider, ContactUpdate, HttpActionOverrides } from '../providers/types';
 
@@ -304,7 +305,7 @@ function readField(
 	update.httpActionOverrides = overrides;
 }
 
-/** Reads a key of an input item; a dot reaches into nested objects when no key has that exact name. */
+/** Reads a key of an input item; a dot reaches into nested objects (not arrays) when no key has that exact name. */
 export function readInputKey(json: IDataObject, key: string): unknown {
 	if (Object.hasOwn(json, key)) return json[key];
 	let current: unknown = json;
@@ -316,13 +317,16 @@ export function readInputKey(json: IDataObject, key: string): unknown {
 }
 
 /**
- * Map Automatically: the Update Fields of one provider taken from input keys of the same name.
- * Keys the provider does not accept (other columns of a sheet, the ID) are left out.
+ * Map Automatically: the Update Fields of one provider taken from input keys of the same name, as
+ * copies (an output must never share an object with its input). Keys the provider does not accept
+ * (other columns of a sheet) and the key that holds the contact ID are left out.
  */
-export function fieldsFromInput(json: IDataObject, provider: ContactProvider): IDataObject {
+export function fieldsFromInput(json: IDataObject, provider: ContactProvider, idKey: string): IDataObject {
 	const fields: IDataObject = {};
 	for (const field of provider.fields) {
-		if (Object.hasOwn(json, field) && json[field] !== undefined) fields[field] = json[field];
+		if (field === idKey || !Object.hasOwn(json, field) || json[field] === undefined) continue;
+		// Custom fields from an item are one JSON object (or JSON text), never the node's key/value pairs.
+		fields[field] = field === 'customFields' ? { json: [{ object: json[field] }] } : json[field];
 	}
-	return fields;
+	return deepCopy(fields);
 }

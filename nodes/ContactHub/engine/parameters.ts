@@ -26,7 +26,8 @@ export function parameterReader(ctx: IExecuteFunctions): ParameterReader {
 			return value !== null && typeof value === 'object' ? deepCopy(value) : value;
 		}
 		const value = ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType);
-		if (!hasExpression(raw[name])) constant.set(name, deepCopy(value));
+		// A dotted name is a path into a parameter (n8n reads it with lodash's get): not looked up here.
+		if (!name.includes('.') && !hasExpression(raw[name])) constant.set(name, deepCopy(value));
 		return value;
 	};
 }

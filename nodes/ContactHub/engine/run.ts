@@ -100,11 +100,12 @@ function itemInput(
 		};
 	}
 	const idKey = String(param('contactIdField', itemIndex, 'id') ?? '').trim();
-	const fail = failWith((field) =>
-		field === 'contactId'
-			? `Input key "${idKey}" (Contact ID Field): give every item this key, or set Contact ID Field to the key that holds the contact ID.`
-			: `Input key "${field}": fix it in the incoming item, or switch Mapping Mode to Map Each Field Below.`,
-	);
+	const fail = failWith((field) => {
+		if (field !== 'contactId') return `Input key "${field}": fix it in the incoming item, or switch Mapping Mode to Map Each Field Below.`;
+		return idKey === ''
+			? 'Set Contact ID Field to the input key that holds the contact ID, e.g. id.'
+			: `Input key "${idKey}" (Contact ID Field): give every item this key, or set Contact ID Field to the key that holds the contact ID.`;
+	});
 	if (idKey === '') fail('contactId', 'Contact ID Field is empty');
 	const json = item.json ?? {};
 	const contactId = readInputKey(json, idKey);
@@ -113,7 +114,7 @@ function itemInput(
 	}
 	return {
 		contactId,
-		fields: fieldsFromInput(json, provider),
+		fields: fieldsFromInput(json, provider, idKey),
 		fail,
 		nothingToUpdate: `No input key with a value matched a ${provider.label} field, so no request was sent. Map Automatically reads these keys: ${provider.fields.join(', ')}.`,
 	};
