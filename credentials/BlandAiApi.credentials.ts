@@ -1,11 +1,6 @@
-import type {
-	Icon,
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { apiKeyHeader } from './apiKeyHeader';
 
 export class BlandAiApi implements ICredentialType {
 	name = 'blandAiApi';
@@ -36,18 +31,8 @@ export class BlandAiApi implements ICredentialType {
 		},
 	];
 
-	/**
-	 * Sends the raw key in the authorization header. A function, as n8n would evaluate an expression on every
-	 * request; an own property, as n8n publishes only those to the editor, where they list the
-	 * credential under the HTTP Request node's Predefined Credential Type.
-	 */
-	authenticate = async (
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => {
-		const key = String(credentials.apiKey ?? '');
-		return { ...requestOptions, headers: { ...requestOptions.headers, authorization: key } };
-	};
+	/** Sends the raw key in the authorization header. */
+	authenticate = apiKeyHeader('authorization');
 
 	test: ICredentialTestRequest = {
 		request: {
