@@ -10,12 +10,12 @@ import { spawnGroup, stopChild } from './n8n.mjs';
 
 /**
  * Start the sandbox on 127.0.0.1 (`port` 0 = any free port) and wait (bounded) for its
- * `sandbox listening on <url>` line.
+ * `sandbox listening on <url>` line. `args` are extra CLI flags (e.g. ['--latency-ms', '50']).
  */
-export async function startSandbox({ port = 0, timeoutMs = 30000 } = {}) {
+export async function startSandbox({ port = 0, timeoutMs = 30000, args = [] } = {}) {
 	const child = spawnGroup(
 		process.execPath,
-		[join(REPO_DIR, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'test/sandbox/cli.ts', '--port', String(port), '--quiet'],
+		[join(REPO_DIR, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'test/sandbox/cli.ts', '--port', String(port), '--quiet', ...args],
 		{ cwd: REPO_DIR },
 	);
 	let out = '';
@@ -77,6 +77,41 @@ export class SandboxProcess {
 	/** POST /__sandbox/faults: queue faults (see test/sandbox/README.md). */
 	addFault(spec) {
 		return this.#admin('POST', '/faults', spec);
+	}
+
+	/** Add or replace a contact, in the vendor's own field names. */
+	seed(vendor, contact) {
+		return this.#admin('POST', '/seed', { vendor, contact });
+	}
+
+	/** Add `count` generated contacts; resolves to their ids (`${prefix}-1` …). */
+	async seedMany(vendor, count, prefix) {
+		return (await this.#admin('POST', '/seed-many', { vendor, count, prefix })).ids;
+	}
+
+	/** { total, byVendor, updatesApplied } */
+	stats() {
+		return this.#admin('GET', '/stats');
+	}
+
+	/** A fixed-window rate limit ({ limit, windowMs }); `spec` null clears it. See test/sandbox/README.md. */
+	setRateLimit(vendor, spec) {
+		return this.#admin('POST', '/rate-limit', { vendor, ...(spec ?? { limit: null }) });
+	}
+
+	/** Seeded chaos (`spec` null clears it). */
+	setChaos(spec) {
+		return this.#admin('POST', '/chaos', spec);
+	}
+
+	/** Raze's list answer: 'documented' or 'code'. */
+	setRazeListShape(shape) {
+		return this.#admin('POST', '/raze-list-shape', { shape });
+	}
+
+	/** What Bland AI's find answers: 'match' or 'unrelated'. */
+	setBlandFindAnswer(answer) {
+		return this.#admin('POST', '/bland-find', { answer });
 	}
 
 	/** Stop the sandbox (its process group). */

@@ -5,7 +5,7 @@
 import { SANDBOX_KEYS, SEED_IDS, VENDORS } from './constants';
 import { json, plainNotFound, type ParsedBody, type Reply } from './http';
 import type { SandboxServer } from './server';
-import type { ChaosSpec, FaultSpec, Vendor } from './types';
+import type { BlandFindAnswer, ChaosSpec, FaultSpec, RazeListShape, Vendor } from './types';
 import { isPlainObject } from './vendor';
 
 type Body = Record<string, unknown>;
@@ -80,6 +80,12 @@ export function handleAdmin(sandbox: SandboxServer, method: string, path: string
 				sandbox.setRateLimit(b.vendor as Vendor, spec);
 				return ok();
 			}
+			case 'POST /bland-find':
+				sandbox.setBlandFindAnswer(objectBody(body).answer as BlandFindAnswer);
+				return ok();
+			case 'POST /raze-list-shape':
+				sandbox.setRazeListShape(objectBody(body).shape as RazeListShape);
+				return ok();
 			case 'POST /reject-unknown-fields':
 				sandbox.setRejectUnknownFields(onFlag(objectBody(body)));
 				return ok();

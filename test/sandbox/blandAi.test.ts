@@ -44,6 +44,7 @@ describe('sandbox: Bland AI', () => {
 				org_id: '11111111-2222-3333-4444-555555555555',
 				name: 'John Smith',
 				email: null,
+				phone_number: null,
 				external_id: null,
 				metadata: { source: 'web_signup', preferences: { language: 'en' }, verified: true },
 				created_at: '2025-07-20T10:30:00.000Z',

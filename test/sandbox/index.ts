@@ -9,10 +9,12 @@ export { SANDBOX_KEYS, SEED_IDS, VENDORS, VENDOR_PREFIXES } from './constants';
 export { mulberry32 } from './faults';
 export { OPENCX_EMAIL_PATTERN } from './vendors/openCx';
 export type {
+	BlandFindAnswer,
 	ChaosSpec,
 	FaultKind,
 	FaultSpec,
 	RateLimitSpec,
+	RazeListShape,
 	RecordedRequest,
 	Sandbox,
 	SandboxOptions,

@@ -19,8 +19,8 @@ describe('sandbox: LeadLex', () => {
 		])('the credential test GET /v1/contacts?per_page=1 passes with %s', async (_label, key) => {
 			const res = await call(sandbox, 'leadLex', 'GET', '/v1/contacts?per_page=1', { key });
 			expect(res.status).toBe(200);
-			expect(res.json.data).toHaveLength(1);
-			expect(res.json.pagination).toEqual({ page: 1, per_page: 1, total: 4, total_pages: 4 });
+			expect(res.json.data.contacts).toHaveLength(1);
+			expect(res.json.meta).toEqual({ page: 1, per_page: 1, total: 4 });
 		});
 
 		it.each([
@@ -132,7 +132,7 @@ describe('sandbox: LeadLex', () => {
 
 	it('lists pages with per_page and page; rejects a bad per_page', async () => {
 		const page2 = await call(sandbox, 'leadLex', 'GET', '/v1/contacts?per_page=3&page=2');
-		expect(page2.json.data.map((c: { id: string }) => c.id)).toEqual(['contact-3']);
+		expect(page2.json.data.contacts.map((c: { id: string }) => c.id)).toEqual(['contact-3']);
 		const bad = await call(sandbox, 'leadLex', 'GET', '/v1/contacts?per_page=zero');
 		expect(bad.status).toBe(400);
 		expect(bad.json.error.details.fields.per_page).toBeDefined();

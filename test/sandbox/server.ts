@@ -8,17 +8,19 @@ import { badGatewayHtml, json, parseBody, plainNotFound, readBody, send, type Pa
 import { RateLimiter } from './rateLimit';
 import { Router, type RouteMatch } from './router';
 import type {
+	BlandFindAnswer,
 	ChaosSpec,
 	Contact,
 	FaultSpec,
 	RateLimitSpec,
+	RazeListShape,
 	RecordedRequest,
 	Sandbox,
 	SandboxOptions,
 	SandboxStats,
 	Vendor,
 } from './types';
-import type { RateInfo, VendorModule } from './vendor';
+import { DEFAULT_MODES, type RateInfo, type VendorModes, type VendorModule } from './vendor';
 import { VENDOR_MODULES } from './vendors';
 
 const MAX_HANG_MS = 10 * 60 * 1000;
@@ -76,6 +78,7 @@ export class SandboxServer implements Sandbox {
 	private contacts = perVendor(() => new Map<string, Contact>());
 	private counters = this.zeroCounters();
 	private rejectUnknown = false;
+	private modes: VendorModes = { ...DEFAULT_MODES };
 	private recording: boolean;
 	private readonly seedCount: number;
 	private readonly hangMs: number;
@@ -127,6 +130,7 @@ export class SandboxServer implements Sandbox {
 		this.faults.clear();
 		this.rateLimiter.clear();
 		this.rejectUnknown = false;
+		this.modes = { ...DEFAULT_MODES };
 		this.counters = this.zeroCounters();
 	}
 
@@ -171,6 +175,16 @@ export class SandboxServer implements Sandbox {
 
 	setRejectUnknownFields(on: boolean): void {
 		this.rejectUnknown = on;
+	}
+
+	setBlandFindAnswer(answer: BlandFindAnswer): void {
+		if (answer !== 'match' && answer !== 'unrelated') throw new Error(`Bland find answer must be 'match' or 'unrelated', not ${String(answer)}`);
+		this.modes.blandFindAnswer = answer;
+	}
+
+	setRazeListShape(shape: RazeListShape): void {
+		if (shape !== 'documented' && shape !== 'code') throw new Error(`Raze list shape must be 'documented' or 'code', not ${String(shape)}`);
+		this.modes.razeListShape = shape;
 	}
 
 	setRecord(on: boolean): void {
@@ -279,6 +293,7 @@ export class SandboxServer implements Sandbox {
 				body: ex.body,
 				contacts: this.contacts[module.vendor],
 				rejectUnknownFields: this.rejectUnknown,
+				modes: this.modes,
 				applied: () => (this.counters.updatesApplied[module.vendor] += 1),
 			});
 		} catch (error) {

@@ -36,6 +36,12 @@ export interface ChaosSpec {
 	phase?: FaultPhase | 'random';
 }
 
+/** How Bland AI's find answers: 'match' as documented, or 'unrelated' (a contact lacking the value, as a loose match would). */
+export type BlandFindAnswer = 'match' | 'unrelated';
+
+/** Raze's list answer: 'documented' (`data.contacts` + `data.pagination`) or 'code' (Raze's published code: `data` array + top-level `pagination`). */
+export type RazeListShape = 'documented' | 'code';
+
 export interface RateLimitSpec {
 	limit: number;
 	windowMs: number;
@@ -82,6 +88,10 @@ export interface Sandbox {
 	setChaos(spec: ChaosSpec | null): void;
 	setRateLimit(vendor: Vendor, spec: RateLimitSpec | null): void;
 	setRejectUnknownFields(on: boolean): void;
+	/** What POST /v1/contacts/find answers (Bland AI); reset() restores 'match'. */
+	setBlandFindAnswer(answer: BlandFindAnswer): void;
+	/** The shape of Raze's GET /external/v1/contacts; reset() restores 'documented'. */
+	setRazeListShape(shape: RazeListShape): void;
 	/** Turn request recording on or off (benchmarks). */
 	setRecord(on: boolean): void;
 	stats(): SandboxStats;

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 import type { ParsedBody, Reply } from './http';
-import type { Contact, Vendor } from './types';
+import type { BlandFindAnswer, Contact, RazeListShape, Vendor } from './types';
 
 /** What a key may do: read-only keys get 'read'. */
 export type Scope = 'read' | 'write';
@@ -28,7 +28,18 @@ export interface HandlerContext {
 	rejectUnknownFields: boolean;
 	/** Call once an update has changed stored state (counted in stats().updatesApplied). */
 	applied(): void;
+	/** Answer-shape switches tests flip (setBlandFindAnswer, setRazeListShape). */
+	modes: Readonly<VendorModes>;
 }
+
+/** Switches that change how a vendor answers, where the vendor's page and its code differ or a vendor may be loose. */
+export interface VendorModes {
+	blandFindAnswer: BlandFindAnswer;
+	razeListShape: RazeListShape;
+}
+
+/** The modes after start and reset. */
+export const DEFAULT_MODES: VendorModes = { blandFindAnswer: 'match', razeListShape: 'documented' };
 
 export interface Route {
 	method: 'GET' | 'PATCH' | 'PUT' | 'POST' | 'DELETE';
@@ -112,4 +123,38 @@ export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
 /** Sandbox convention where pages are silent: '' and null both clear a string field. */
 export function clearable(value: unknown): unknown {
 	return value === '' ? null : value;
+}
+
+/** Case-insensitive "contains" on a string field; false for null and non-strings. */
+export function containsCi(value: unknown, needle: string): boolean {
+	return typeof value === 'string' && value.toLowerCase().includes(needle.toLowerCase());
+}
+
+const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
+
+/**
+ * SQL `value ILIKE '%needle%'` without escaping the needle, as Raze's code builds it: `%` and `_` inside the
+ * needle stay wildcards (`_` is any one character) and a backslash escapes the next character.
+ */
+export function ilikeContains(needle: string): (value: unknown) => boolean {
+	let source = '';
+	for (let i = 0; i < needle.length; i++) {
+		const c = needle[i];
+		if (c === '\\' && i + 1 < needle.length) source += needle[++i].replace(REGEX_SPECIAL, '\\$&');
+		else if (c === '%') source += '[\\s\\S]*';
+		else if (c === '_') source += '[\\s\\S]';
+		else source += c.replace(REGEX_SPECIAL, '\\$&');
+	}
+	const regex = new RegExp(source, 'i'); // unanchored: the surrounding '%…%'
+	return (value) => typeof value === 'string' && regex.test(value);
+}
+
+/** One page of `items` (pages numbered from 1) and the page count. */
+export function pageOf<T>(items: T[], page: number, size: number): { items: T[]; totalPages: number } {
+	return { items: items.slice((page - 1) * size, page * size), totalPages: Math.ceil(items.length / size) };
+}
+
+/** A generated E.164 phone, distinct for i < 10^7 (`+1555` and seven digits). */
+export function generatedPhone(i: number): string {
+	return `+1555${String(i).padStart(7, '0')}`;
 }

@@ -1,5 +1,5 @@
 /**
- * Bland AI: PATCH /v1/contacts/:id, GET /v1/contacts/:id, GET /v1/me.
+ * Bland AI: PATCH /v1/contacts/:id, GET /v1/contacts/:id, POST /v1/contacts/find, GET /v1/me.
  * Auth is the raw key in `authorization`; bodies are `{ data, errors }`.
  */
 import { json, type Reply } from '../http';
@@ -7,6 +7,7 @@ import { SANDBOX_KEYS, SEED_IDS } from '../constants';
 import type { Contact } from '../types';
 import {
 	clearable,
+	generatedPhone,
 	isoMillis,
 	isPlainObject,
 	unknownFields,
@@ -17,6 +18,10 @@ import {
 
 const ORG_ID = '11111111-2222-3333-4444-555555555555';
 const UPDATE_FIELDS = ['name', 'email', 'external_id', 'metadata'] as const;
+/** What find looks up by, in the order identifiers are listed (the first one present is primary). */
+const IDENTIFIER_TYPES = ['phone_number', 'email', 'external_id'] as const;
+type IdentifierType = (typeof IDENTIFIER_TYPES)[number];
+type FindQuery = Partial<Record<IdentifierType, string>>;
 
 /** Bland's error envelope. */
 function error(status: number, code: string, message: string, headers?: Record<string, string>): Reply {
@@ -82,6 +87,62 @@ function getContact(ctx: HandlerContext): Reply {
 	return contact ? json(200, { data: contact, errors: null }) : notFound();
 }
 
+/** The identifiers to look up, or Bland's 400 when none is a non-empty string. */
+function readFindQuery(ctx: HandlerContext): { query: FindQuery } | { reply: Reply } {
+	const invalid = (message: string) => ({ reply: error(400, 'VALIDATION_ERROR', message) });
+	if (ctx.body.invalidJson) return { reply: error(400, 'INVALID_JSON', 'Request body is not valid JSON') };
+	const body = ctx.body.json ?? {};
+	if (!isPlainObject(body)) return invalid('Request body must be a JSON object');
+	const query: FindQuery = {};
+	for (const type of IDENTIFIER_TYPES) {
+		const value = body[type];
+		if (value === undefined || value === null) continue;
+		if (typeof value !== 'string') return invalid(`${type} must be a string`);
+		if (value.trim() !== '') query[type] = value;
+	}
+	if (Object.keys(query).length === 0) return invalid('At least one identifier is required: phone_number, email or external_id');
+	return { query };
+}
+
+/** Sandbox rule where the page is silent: email ignoring case and surrounding spaces, the others as exact text. */
+function carries(contact: Contact, type: IdentifierType, value: string): boolean {
+	const stored = contact[type];
+	if (typeof stored !== 'string') return false;
+	if (type === 'email') return stored.trim().toLowerCase() === value.trim().toLowerCase();
+	return stored === value;
+}
+
+function matchesAny(contact: Contact, query: FindQuery): boolean {
+	return IDENTIFIER_TYPES.some((type) => query[type] !== undefined && carries(contact, type, query[type]));
+}
+
+/** The contact as find answers it: stored fields plus identifiers derived from them and no memories. */
+function withIdentifiers(contact: Contact): Record<string, unknown> {
+	const present = IDENTIFIER_TYPES.filter((type) => typeof contact[type] === 'string' && contact[type] !== '');
+	const identifiers = present.map((type, i) => ({
+		id: `idn_${type}_${contact.id}`,
+		contact_id: contact.id,
+		identifier_type: type,
+		identifier_value: contact[type],
+		is_primary: i === 0,
+	}));
+	return { ...contact, identifiers, memories: [] };
+}
+
+/** POST /v1/contacts/find: the first stored contact carrying any given identifier, or `data: null`. */
+function findContact(ctx: HandlerContext): Reply {
+	const read = readFindQuery(ctx);
+	if ('reply' in read) return read.reply;
+	const { query } = read;
+	const all = [...ctx.contacts.values()];
+	// 'unrelated' stands in for a loose vendor match: a contact that does not carry what was asked for.
+	const found =
+		ctx.modes.blandFindAnswer === 'unrelated'
+			? all.find((contact) => !matchesAny(contact, query))
+			: all.find((contact) => matchesAny(contact, query));
+	return json(200, { data: found ? withIdentifiers(found) : null, errors: null });
+}
+
 function me(): Reply {
 	return json(200, {
 		data: {
@@ -102,6 +163,7 @@ function makeContact({ id, ...fields }: Record<string, unknown> & { id: string }
 		org_id: ORG_ID,
 		name: null,
 		email: null,
+		phone_number: null,
 		external_id: null,
 		metadata: {},
 		created_at: now,
@@ -115,6 +177,7 @@ export const blandAi: VendorModule = {
 	vendor: 'blandAi',
 	label: 'Bland AI',
 	routes: [
+		{ method: 'POST', pattern: '/v1/contacts/find', scope: 'read', handle: findContact },
 		{ method: 'PATCH', pattern: '/v1/contacts/:id', scope: 'write', handle: updateContact },
 		{ method: 'GET', pattern: '/v1/contacts/:id', scope: 'read', handle: getContact },
 		{ method: 'GET', pattern: '/v1/me', scope: 'read', handle: me },
@@ -142,6 +205,7 @@ export const blandAi: VendorModule = {
 			id,
 			name: `Generated Contact ${i}`,
 			email: `contact${i}@example.com`,
+			phone_number: generatedPhone(i),
 			external_id: `ext-${i}`,
 			metadata: { index: i },
 		}),

@@ -1,5 +1,5 @@
 /**
- * LeadLex: PATCH /v1/contacts/:id, GET /v1/contacts/:id, GET /v1/contacts (credential test).
+ * LeadLex: PATCH /v1/contacts/:id, GET /v1/contacts/:id, GET /v1/contacts (search and pages; credential test).
  * Auth is `Authorization: Bearer wbk_…`; errors are `{ error: { code, message, details? } }`.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,10 +10,12 @@ import type { Contact } from '../types';
 import {
 	bearerToken,
 	clearable,
+	containsCi,
 	intParam,
 	isBasicEmail,
 	isoSeconds,
 	isPlainObject,
+	pageOf,
 	unknownFields,
 	type AuthResult,
 	type HandlerContext,
@@ -90,7 +92,13 @@ function getContact(ctx: HandlerContext): Reply {
 	return contact ? json(200, { data: contact }) : notFound();
 }
 
-/** Page-numbered list; the pagination block's shape is the sandbox's guess. */
+/** A stored contact as the list shows it: the page's item fields, `created_at` where get and create say `created_date`. */
+function listItem(contact: Contact): Record<string, unknown> {
+	const { id, full_name, email, phone, job_title, company_name, linkedin_url, created_date, updated_date } = contact;
+	return { id, full_name, email, phone, job_title, company_name, linkedin_url, created_at: created_date, updated_date };
+}
+
+/** GET /v1/contacts: `search` is a case-insensitive part of the name or the email; pages of `per_page` (≤ 100). */
 function listContacts(ctx: HandlerContext): Reply {
 	const perPage = intParam(ctx.query, 'per_page', 1, 100);
 	const page = intParam(ctx.query, 'page', 1, Number.MAX_SAFE_INTEGER);
@@ -98,13 +106,13 @@ function listContacts(ctx: HandlerContext): Reply {
 	if (perPage === null) errors.per_page = 'Must be an integer between 1 and 100';
 	if (page === null) errors.page = 'Must be a positive integer';
 	if (Object.keys(errors).length > 0) return validationError(errors);
-	const size = perPage ?? 25;
+	const size = perPage ?? 50;
 	const pageNo = page ?? 1;
-	const all = [...ctx.contacts.values()];
-	return json(200, {
-		data: all.slice((pageNo - 1) * size, pageNo * size),
-		pagination: { page: pageNo, per_page: size, total: all.length, total_pages: Math.ceil(all.length / size) },
-	});
+	const search = ctx.query.get('search');
+	let matches = [...ctx.contacts.values()];
+	if (search) matches = matches.filter((c) => containsCi(c.full_name, search) || containsCi(c.email, search));
+	const { items } = pageOf(matches, pageNo, size);
+	return json(200, { data: { contacts: items.map(listItem) }, meta: { page: pageNo, per_page: size, total: matches.length } });
 }
 
 function rateLimitHeaders(info: RateInfo): Record<string, string> {
@@ -174,7 +182,8 @@ export const leadLex: VendorModule = {
 			id,
 			full_name: `Generated Contact ${i}`,
 			email: `contact${i}@example.com`,
-			phone: `+1-555-${String(i % 10000).padStart(4, '0')}`,
+			// Formatted, not E.164: LeadLex checks no phone format, and real rows look like this.
+			phone: `+1 (555) ${String(Math.floor(i / 10000) % 1000).padStart(3, '0')}-${String(i % 10000).padStart(4, '0')}`,
 			job_title: 'Associate',
 			company_name: 'Example Law LLP',
 		}),

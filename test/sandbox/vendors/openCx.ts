@@ -1,5 +1,5 @@
 /**
- * OpenCX: PATCH /contacts/:id (body wrapped in `contact`, 200 with no body), GET /org (credential test).
+ * OpenCX: PATCH /contacts/:id (body wrapped in `contact`, 200 with no body), GET /chat/sessions/search, GET /org (credential test).
  * Auth is `Authorization: Bearer ocx_live_…`; errors are ErrorDto `{ statusCode, message, error }`.
  * Validation messages follow the Fastify/Ajv style the OpenAPI page comes from ("body/contact/email must …").
  * OpenCX documents no GET of one contact: read state with getContact() or the admin API.
@@ -9,6 +9,8 @@ import { SANDBOX_KEYS, SEED_IDS } from '../constants';
 import type { Contact } from '../types';
 import {
 	bearerToken,
+	containsCi,
+	generatedPhone,
 	isoMillis,
 	isPlainObject,
 	unknownFields,
@@ -111,6 +113,18 @@ function updateContact(ctx: HandlerContext): Reply {
 	return { status: 200 }; // "Default Response": no body at all
 }
 
+/** GET /chat/sessions/search: a contact matches when any word of `q` is a case-insensitive part of its name, email or phone. */
+function search(ctx: HandlerContext): Reply {
+	const q = ctx.query.get('q');
+	if (q === null) return badRequest("querystring must have required property 'q'");
+	if (q.length < 1) return badRequest('querystring/q must NOT have fewer than 1 characters');
+	const words = q.split(/\s+/).filter((word) => word !== '');
+	const contacts = [...ctx.contacts.values()]
+		.filter((c) => words.some((word) => containsCi(c.name, word) || containsCi(c.email, word) || containsCi(c.phone, word)))
+		.map(({ id, name, email, phone }) => ({ id, name, email, phone }));
+	return json(200, { contacts, messages: [] });
+}
+
 function getOrg(): Reply {
 	return json(200, {
 		id: 'org_sandbox',
@@ -141,6 +155,7 @@ export const openCx: VendorModule = {
 	label: 'OpenCX',
 	routes: [
 		{ method: 'PATCH', pattern: '/contacts/:id', scope: 'write', handle: updateContact },
+		{ method: 'GET', pattern: '/chat/sessions/search', scope: 'read', handle: search },
 		{ method: 'GET', pattern: '/org', scope: 'read', handle: getOrg },
 	],
 	authenticate,
@@ -164,5 +179,11 @@ export const openCx: VendorModule = {
 		}),
 	makeContact,
 	generate: (id, i) =>
-		makeContact({ id, name: `Generated Contact ${i}`, email: `contact${i}@example.com`, custom_data: { index: String(i) } }),
+		makeContact({
+			id,
+			name: `Generated Contact ${i}`,
+			email: `contact${i}@example.com`,
+			phone: generatedPhone(i),
+			custom_data: { index: String(i) },
+		}),
 };

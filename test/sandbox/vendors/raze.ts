@@ -1,5 +1,5 @@
 /**
- * Raze: PUT /external/v1/contacts/:id, GET /external/v1/contacts/:id, GET /external/v1/contacts (credential test).
+ * Raze: PUT /external/v1/contacts/:id, GET /external/v1/contacts/:id, GET /external/v1/contacts (list with filters; credential test).
  * Auth is `X-API-Key` (or `Authorization: Bearer`); bodies are `{ success, data }` / `{ success: false, error }`.
  */
 import { json, type Reply } from '../http';
@@ -8,10 +8,13 @@ import type { Contact } from '../types';
 import {
 	bearerToken,
 	clearable,
+	generatedPhone,
+	ilikeContains,
 	intParam,
 	isBasicEmail,
 	isoSeconds,
 	isPlainObject,
+	pageOf,
 	unknownFields,
 	type AuthResult,
 	type HandlerContext,
@@ -98,20 +101,45 @@ function getContact(ctx: HandlerContext): Reply {
 	return contact ? json(200, { success: true, data: contact }) : notFound(ctx.params.id);
 }
 
-/** Offset-based list; the pagination block's shape is the sandbox's guess. */
+/** The list filters of Raze's code; each is `column ILIKE '%value%'`, all combined with AND. */
+const LIST_FILTERS: Record<string, readonly string[]> = {
+	search: ['name', 'email', 'company'],
+	company: ['company'],
+	email: ['email'],
+	phone: ['phone'], // undocumented: only Raze's code has it
+};
+
+/** The contacts a list's filters select, in insertion order. An empty filter value filters nothing (Raze's `if (email)`). */
+function filtered(ctx: HandlerContext): Contact[] {
+	const tests: Array<(contact: Contact) => boolean> = [];
+	for (const [name, columns] of Object.entries(LIST_FILTERS)) {
+		const value = ctx.query.get(name);
+		if (!value) continue;
+		const like = ilikeContains(value);
+		tests.push((contact) => columns.some((column) => like(contact[column])));
+	}
+	const source = ctx.query.get('source');
+	if (source) tests.push((contact) => contact.source === source);
+	return [...ctx.contacts.values()].filter((contact) => tests.every((test) => test(contact)));
+}
+
+/** GET /external/v1/contacts: filtered and paged, in the documented shape or in the shape of Raze's code. */
 function listContacts(ctx: HandlerContext): Reply {
 	const limit = intParam(ctx.query, 'limit', 1, 100);
 	if (limit === null) return validationError('limit', 'limit must be an integer between 1 and 100');
-	const offset = intParam(ctx.query, 'offset', 0, Number.MAX_SAFE_INTEGER);
-	if (offset === null) return validationError('offset', 'offset must be a non-negative integer');
-	const size = limit ?? 20;
-	const start = offset ?? 0;
-	const all = [...ctx.contacts.values()];
-	return json(200, {
-		success: true,
-		data: all.slice(start, start + size),
-		pagination: { total: all.length, limit: size, offset: start, has_more: start + size < all.length },
-	});
+	const page = intParam(ctx.query, 'page', 1, Number.MAX_SAFE_INTEGER);
+	if (page === null) return validationError('page', 'page must be a positive integer');
+	const code = ctx.modes.razeListShape === 'code';
+	const size = limit ?? (code ? 50 : 20);
+	const pageNo = page ?? 1;
+	const matches = filtered(ctx);
+	const { items, totalPages } = pageOf(matches, pageNo, size);
+	const total = matches.length;
+	if (!code) {
+		return json(200, { success: true, data: { contacts: items, pagination: { page: pageNo, limit: size, total, total_pages: totalPages } } });
+	}
+	const pagination = { page: pageNo, per_page: size, total, total_pages: totalPages, has_next: pageNo < totalPages, has_prev: pageNo > 1 };
+	return json(200, { success: true, data: items, pagination });
 }
 
 function rateLimitHeaders(info: RateInfo): Record<string, string> {
@@ -197,6 +225,7 @@ export const raze: VendorModule = {
 			id,
 			name: `Generated Contact ${i}`,
 			email: `contact${i}@example.com`,
+			phone: generatedPhone(i),
 			company: 'Example Inc',
 			position: 'Engineer',
 			tags: ['generated'],
