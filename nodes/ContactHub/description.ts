@@ -1,7 +1,7 @@
 import type { INodeCredentialDescription, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { PROVIDERS } from './providers/registry';
-import type { ContactField } from './providers/types';
+import { LOOKUP_KINDS, type ContactField, type LookupKind } from './providers/types';
 
 /** Providers that accept a field, for its displayOptions. */
 function providersWith(field: ContactField): string[] {
@@ -129,18 +129,95 @@ export function updateFieldOptions(): INodeProperties[] {
 	return options.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
+const UPDATE = { resource: ['contact'], operation: ['update'] };
 const MAP_EACH_FIELD = { mappingMode: ['defineBelow'] };
 const MAP_AUTOMATICALLY = { mappingMode: ['autoMapInputData'] };
 
 /** Per provider, a notice listing the input keys that Map Automatically reads. */
 function autoMapNotices(): INodeProperties[] {
 	return PROVIDERS.map((provider) => ({
-		displayName: `Each input item needs the contact ID (see Contact ID Field) and at least one of these keys: ${provider.fields.join(', ')}. Other keys are ignored, and empty values are skipped unless Send Empty Values is on.`,
+		displayName: `Each input item needs the key that identifies the contact (see Identify Contact By) and at least one of these keys: ${provider.fields.join(', ')}. Other keys are ignored, and empty values are skipped unless Send Empty Values is on.`,
 		name: 'autoMapNotice',
 		type: 'notice',
 		default: '',
 		displayOptions: { show: { ...MAP_AUTOMATICALLY, '/provider': [provider.id] } },
 	}));
+}
+
+/** Identify Contact By, per look-up kind: label, option description, and the target fields' wording. */
+const IDENTIFY: Record<'id' | LookupKind, { name: string; description: string }> = {
+	id: { name: 'Contact ID', description: "The provider's own ID of the contact" },
+	email: { name: 'Email', description: 'Look the contact up by email address (exact, ignoring case), then update it' },
+	phone: { name: 'Phone', description: 'Look the contact up by phone number (exact in its digits), then update it' },
+	externalId: { name: 'External ID', description: 'Look the contact up by your own ID for it (exact), then update it' },
+};
+
+const KIND_TEXT: Record<LookupKind, string> = { email: 'email address', phone: 'phone number', externalId: 'external ID' };
+
+const LOOKUP_VALUE: Record<LookupKind, Pick<INodeProperties, 'displayName' | 'placeholder' | 'description'>> = {
+	email: {
+		displayName: 'Contact Email',
+		placeholder: 'name@email.com',
+		description: 'The email address of the contact to update. Only a contact with exactly this email is updated.',
+	},
+	phone: {
+		displayName: 'Contact Phone',
+		placeholder: '+1 415 555 0123',
+		description:
+			'The phone number of the contact to update, with country code. Compared by its digits, so +1 (415) 555-0123 finds +14155550123.',
+	},
+	externalId: {
+		displayName: 'Contact External ID',
+		placeholder: 'crm-1001',
+		description: 'Your own ID of the contact to update (Bland AI external_id). Only an exact match is updated.',
+	},
+};
+
+/**
+ * Identify Contact By, once per group of providers that offer the same choices: n8n cannot hide
+ * single options, so each provider sees only what its vendor documents a look-up for.
+ */
+function identifyByProperties(): INodeProperties[] {
+	const groups = new Map<string, { kinds: readonly LookupKind[]; providers: string[] }>();
+	for (const provider of PROVIDERS) {
+		const key = provider.lookup.by.join(',');
+		const group = groups.get(key) ?? { kinds: provider.lookup.by, providers: [] };
+		group.providers.push(provider.id);
+		groups.set(key, group);
+	}
+	return [...groups.values()].map(({ kinds, providers }) => ({
+		displayName: 'Identify Contact By',
+		name: 'identifyBy',
+		type: 'options',
+		options: (['id', ...kinds] as const).map((value) => ({ ...IDENTIFY[value], value })),
+		default: 'id',
+		description:
+			'How to find the contact to update. By email, phone or external ID, the node looks the contact up first and updates it only if exactly one contact matches.',
+		displayOptions: { show: { ...UPDATE, '/provider': providers } },
+	}));
+}
+
+/** The look-up value (Map Each Field Below) and the input key holding it (Map Automatically), per kind. */
+function lookupTargetProperties(): INodeProperties[] {
+	return LOOKUP_KINDS.flatMap((kind): INodeProperties[] => [
+		{
+			...LOOKUP_VALUE[kind],
+			name: 'lookupValue',
+			type: 'string',
+			required: true,
+			default: '',
+			displayOptions: { show: { ...MAP_EACH_FIELD, ...UPDATE, identifyBy: [kind] } },
+		},
+		{
+			displayName: `${LOOKUP_VALUE[kind].displayName} Field`,
+			name: 'lookupField',
+			type: 'string',
+			required: true,
+			default: kind,
+			displayOptions: { show: { ...MAP_AUTOMATICALLY, ...UPDATE, identifyBy: [kind] } },
+			description: `The input key that holds the ${KIND_TEXT[kind]} to look the contact up by; it is not also sent as a field. A dot reads a key inside an object, e.g. customer.${kind}.`,
+		},
+	]);
 }
 
 const providerOptions: INodePropertyOptions[] = PROVIDERS.map((provider) => ({
@@ -163,7 +240,27 @@ export const optionsProperty: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to validate and build each request without sending it; outputs the method, URL, headers (API key hidden) and body',
+				'Whether to validate and build each update without sending it; outputs the method, URL, headers (API key hidden) and body. A look-up by email, phone or external ID is still performed (it only reads), so the output shows the contact it found.',
+		},
+		{
+			displayName: 'If Not Found',
+			name: 'ifNotFound',
+			type: 'options',
+			displayOptions: { hide: { '/identifyBy': ['id'] } },
+			options: [
+				{
+					name: 'Error',
+					value: 'error',
+					description: 'Fail the item, naming what was looked up',
+				},
+				{
+					name: 'Skip',
+					value: 'skip',
+					description: 'Send nothing for the item and output { notFound: true, provider, identifyBy, lookupValue }',
+				},
+			],
+			default: 'error',
+			description: 'What to do when no contact matches the look-up exactly',
 		},
 		{
 			displayName: 'Max Requests per Minute',
@@ -303,13 +400,14 @@ export const properties: INodeProperties[] = [
 		description: 'How each input item becomes an update',
 	},
 	...autoMapNotices(),
+	...identifyByProperties(),
 	{
 		displayName: 'Contact ID Field',
 		name: 'contactIdField',
 		type: 'string',
 		required: true,
 		default: 'id',
-		displayOptions: { show: { ...MAP_AUTOMATICALLY, resource: ['contact'], operation: ['update'] } },
+		displayOptions: { show: { ...MAP_AUTOMATICALLY, ...UPDATE, identifyBy: ['id'] } },
 		description: 'The input key that holds the ID of the contact to update. A dot reads a key inside an object, e.g. customer.contactId.',
 	},
 	{
@@ -318,16 +416,17 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		displayOptions: { show: { ...MAP_EACH_FIELD, resource: ['contact'], operation: ['update'] } },
+		displayOptions: { show: { ...MAP_EACH_FIELD, ...UPDATE, identifyBy: ['id'] } },
 		description: "The provider's ID of the contact to update, e.g. from an earlier node",
 	},
+	...lookupTargetProperties(),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show: { ...MAP_EACH_FIELD, resource: ['contact'], operation: ['update'] } },
+		displayOptions: { show: { ...MAP_EACH_FIELD, ...UPDATE } },
 		description:
 			'Only the fields you add are sent; the rest of the contact stays as it is. Fields that are empty after expressions resolve are skipped, unless Send Empty Values is on.',
 		options: updateFieldOptions(),

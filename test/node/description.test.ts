@@ -142,23 +142,76 @@ describe('displayOptions refer to parameters and values that exist', () => {
 			// A workflow saved before Mapping Mode existed gets its default when n8n loads it, so it shows as it did.
 			const loaded = NodeHelpers.getNodeParameters(top, rootParameters(provider), true, false, node(provider), description);
 			expect(loaded?.mappingMode).toBe('defineBelow');
-			for (const parameters of [loaded!, { ...rootParameters(provider), mappingMode: 'defineBelow' }]) {
+			// ...and so does one saved before Identify Contact By existed.
+			expect(loaded?.identifyBy).toBe('id');
+			for (const parameters of [loaded!, { ...rootParameters(provider), mappingMode: 'defineBelow', identifyBy: 'id' }]) {
 				const shown = shownTop(parameters, provider).map((property) => property.name);
-				expect(shown).toEqual(['provider', 'resource', 'operation', 'mappingMode', 'contactId', 'updateFields', 'options']);
+				expect(shown).toEqual(['provider', 'resource', 'operation', 'mappingMode', 'identifyBy', 'contactId', 'updateFields', 'options']);
 			}
 		}
 	});
 
 	test('Map Automatically shows Contact ID Field and one notice with the provider\'s keys, instead of the fields', () => {
 		for (const provider of PROVIDERS) {
-			const shown = shownTop({ ...rootParameters(provider), mappingMode: 'autoMapInputData' }, provider);
+			const shown = shownTop({ ...rootParameters(provider), mappingMode: 'autoMapInputData', identifyBy: 'id' }, provider);
 			expect(shown.map((property) => property.name)).toEqual([
-				'provider', 'resource', 'operation', 'mappingMode', 'autoMapNotice', 'contactIdField', 'options',
+				'provider', 'resource', 'operation', 'mappingMode', 'autoMapNotice', 'identifyBy', 'contactIdField', 'options',
 			]);
 			const notice = shown.find((property) => property.name === 'autoMapNotice')!;
 			expect(notice.type).toBe('notice');
 			expect(notice.displayName).toContain(`keys: ${FIELDS_BY_PROVIDER[provider].join(', ')}.`);
 		}
+	});
+});
+
+describe('Identify Contact By', () => {
+	// What each vendor documents a look-up for (vendor-docs/README.md, "Finding a contact").
+	const OFFERED: Record<string, string[]> = {
+		blandAi: ['id', 'email', 'phone', 'externalId'],
+		leadLex: ['id', 'email'],
+		openCx: ['id', 'email', 'phone'],
+		raze: ['id', 'email'],
+	};
+	const shownFor = (provider: string, identifyBy: string, mappingMode: string) =>
+		top.filter((property) =>
+			NodeHelpers.displayParameter({ ...rootParameters(provider), identifyBy, mappingMode } as never, property, node(provider), description),
+		);
+
+	test.each(PROVIDERS)('%s: one visible identifyBy with exactly the look-ups its vendor documents', (provider) => {
+		const visible = shownFor(provider, 'id', 'defineBelow').filter((property) => property.name === 'identifyBy');
+		expect(visible).toHaveLength(1);
+		expect(allowedValues(visible[0])).toEqual(OFFERED[provider]);
+		expect(visible[0].default).toBe('id');
+		expect((visible[0].options as INodePropertyOptions[]).map((option) => option.name)).toEqual(
+			OFFERED[provider].map((value) => ({ id: 'Contact ID', email: 'Email', phone: 'Phone', externalId: 'External ID' })[value]),
+		);
+	});
+
+	test.each(PROVIDERS)('%s: a look-up shows its value (or its input key) instead of the contact ID', (provider) => {
+		const labels = { email: 'Contact Email', phone: 'Contact Phone', externalId: 'Contact External ID' } as Record<string, string>;
+		for (const kind of OFFERED[provider].filter((value) => value !== 'id')) {
+			const below = shownFor(provider, kind, 'defineBelow');
+			expect(below.map((property) => property.name)).toEqual([
+				'provider', 'resource', 'operation', 'mappingMode', 'identifyBy', 'lookupValue', 'updateFields', 'options',
+			]);
+			expect(below.find((property) => property.name === 'lookupValue')).toMatchObject({ displayName: labels[kind], required: true, default: '' });
+			const auto = shownFor(provider, kind, 'autoMapInputData');
+			expect(auto.map((property) => property.name)).toEqual([
+				'provider', 'resource', 'operation', 'mappingMode', 'autoMapNotice', 'identifyBy', 'lookupField', 'options',
+			]);
+			expect(auto.find((property) => property.name === 'lookupField')).toMatchObject({ displayName: `${labels[kind]} Field`, default: kind });
+		}
+	});
+
+	test('If Not Found is offered only for look-ups; Dry Run says a look-up is still made', () => {
+		const options = prop('options').options as INodeProperties[];
+		const ifNotFound = prop('ifNotFound', options);
+		expect(allowedValues(ifNotFound)).toEqual(['error', 'skip']);
+		expect(ifNotFound.default).toBe('error');
+		const shown = (identifyBy: string) =>
+			NodeHelpers.displayParameter({ identifyBy } as never, ifNotFound, node('raze'), description, { ...rootParameters('raze'), identifyBy });
+		expect([shown('id'), shown('email')]).toEqual([false, true]);
+		expect(prop('dryRun', options).description).toMatch(/look-up .* is still performed/);
 	});
 });
 
@@ -229,7 +282,10 @@ describe('public contract', () => {
 
 	test('parameter names and values', () => {
 		expect([...new Set(top.map((property) => property.name))]).toEqual([
-			'provider', 'resource', 'operation', 'mappingMode', 'autoMapNotice', 'contactIdField', 'contactId', 'updateFields', 'options',
+			'provider', 'resource', 'operation', 'mappingMode', 'autoMapNotice', 'identifyBy', 'contactIdField', 'contactId', 'lookupValue', 'lookupField', 'updateFields', 'options',
+		]);
+		expect([...new Set(top.filter((property) => property.name === 'identifyBy').flatMap((property) => allowedValues(property)))]).toEqual([
+			'id', 'email', 'phone', 'externalId',
 		]);
 		expect(allowedValues(prop('mappingMode'))).toEqual(['defineBelow', 'autoMapInputData']);
 		expect(prop('mappingMode').default).toBe('defineBelow');
@@ -259,10 +315,12 @@ describe('public contract', () => {
 describe('display names are Title Case', () => {
 	const MINOR = new Set(['a', 'an', 'and', 'as', 'at', 'but', 'by', 'for', 'from', 'in', 'into', 'nor', 'of', 'on', 'or', 'per', 'the', 'to', 'via', 'vs', 'with']);
 	function isTitleCase(text: string): boolean {
-		return text.split(' ').every((word, index) => {
+		const words = text.split(' ');
+		return words.every((word, index) => {
 			const bare = word.replace(/^[("'“]+/, '');
 			if (bare === '') return true;
-			if (index > 0 && MINOR.has(bare.toLowerCase())) return bare === bare.toLowerCase();
+			// Minor words are lower case, except first and last (as n8n's lint, with the title-case package, has it).
+			if (index > 0 && index < words.length - 1 && MINOR.has(bare.toLowerCase())) return bare === bare.toLowerCase();
 			return /^[A-Z0-9]/.test(bare);
 		});
 	}
@@ -273,6 +331,8 @@ describe('display names are Title Case', () => {
 		expect(isTitleCase('Max requests per minute')).toBe(false);
 		expect(isTitleCase('Max Requests Per Minute')).toBe(false);
 		expect(isTitleCase('From JSON')).toBe(true);
+		expect(isTitleCase('Identify Contact By')).toBe(true);
+		expect(isTitleCase('Identify Contact by')).toBe(false);
 	});
 
 	function names(list: INodeProperties[]): string[] {

@@ -2,7 +2,7 @@
  * Vendor errors as a user sees them: not found, a wrong key (401), a read-only key (403) and a
  * vendor's 400, each through n8n's engine against the sandbox.
  */
-import { describeVendorFailure } from '../../nodes/ContactHub/engine/errors';
+import { describeVendorFailure, updateAction } from '../../nodes/ContactHub/engine/errors';
 import { findProvider } from '../../nodes/ContactHub/providers/registry';
 import type { ContactProvider } from '../../nodes/ContactHub/providers/types';
 import {
@@ -165,7 +165,7 @@ describe('400 from the vendor', () => {
 			body: JSON.stringify(body),
 		});
 		expect(response.status).toBe(400);
-		return describeVendorFailure(provider, id, 400, await response.json()).message;
+		return describeVendorFailure(provider, updateAction(provider, id), 400, await response.json()).message;
 	}
 
 	test('Raze: the field and the reason, not the raw details object', async () => {

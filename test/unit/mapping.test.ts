@@ -2,7 +2,7 @@ import type { ICredentialType } from 'n8n-workflow';
 
 import { buildUpdate, readContactId, readCustomFields, readTags, type Fail } from '../../nodes/ContactHub/engine/fields';
 import { buildRequest, encodeContactId, KEY_PLACEHOLDER, redactedAuthHeaders } from '../../nodes/ContactHub/engine/request';
-import { describeVendorFailure } from '../../nodes/ContactHub/engine/errors';
+import { describeVendorFailure, updateAction } from '../../nodes/ContactHub/engine/errors';
 import { rateLimitWaitMs, neverReachedServer, withJitter } from '../../nodes/ContactHub/engine/retry';
 import { readSuccessBody } from '../../nodes/ContactHub/engine/transport';
 import { findProvider, PROVIDERS } from '../../nodes/ContactHub/providers/registry';
@@ -92,13 +92,13 @@ describe('request', () => {
 
 describe('vendor answers', () => {
 	test('error messages carry provider, status, code and fields', () => {
-		const leadLex = describeVendorFailure(provider('leadLex'), '123', 400, {
+		const leadLex = describeVendorFailure(provider('leadLex'), updateAction(provider('leadLex'), '123'), 400, {
 			error: { code: 'validation_error', message: 'Invalid request parameters', details: { fields: { email: 'Invalid email format' } } },
 		});
 		expect(leadLex.message).toBe('LeadLex rejected the update of contact 123 (400 validation_error): email — Invalid email format');
-		const raze = describeVendorFailure(provider('raze'), 'c1', 403, { success: false, error: { code: 'INSUFFICIENT_PERMISSIONS', message: 'Missing permission' } });
+		const raze = describeVendorFailure(provider('raze'), updateAction(provider('raze'), 'c1'), 403, { success: false, error: { code: 'INSUFFICIENT_PERMISSIONS', message: 'Missing permission' } });
 		expect(raze.description).toContain('contacts:write');
-		const html = describeVendorFailure(provider('openCx'), 'c1', 502, '<html><body><h1>502 Bad Gateway</h1></body></html>');
+		const html = describeVendorFailure(provider('openCx'), updateAction(provider('openCx'), 'c1'), 502, '<html><body><h1>502 Bad Gateway</h1></body></html>');
 		expect(html.message).toBe('OpenCX answered 502 for contact c1 with an HTML page');
 		expect(html.description).toContain('502 Bad Gateway');
 	});

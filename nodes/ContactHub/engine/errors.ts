@@ -8,6 +8,49 @@ export interface Failure {
 	code?: string;
 }
 
+/** What a request was for, in the words its error messages use. */
+export interface Action {
+	/** "the update of contact 123", "the look-up of email jane@example.com" */
+	name: string;
+	/** "contact 123", "email jane@example.com": what "for …" refers to */
+	target: string;
+	/** "update contact 123": what "failed to …" refers to */
+	verb: string;
+	/** "contact 123 was not updated": what a rate limit prevented */
+	undone: string;
+	/** "update contacts": what a 403 says the key may not do */
+	ability: string;
+	/** The permission a 403 asks for */
+	permission?: string;
+	/** The contact ID, when the request addressed one (a 404 then means no such contact) */
+	contactId?: string;
+}
+
+/** The update of one contact. */
+export function updateAction(provider: ContactProvider, contactId: string): Action {
+	return {
+		name: `the update of contact ${contactId}`,
+		target: `contact ${contactId}`,
+		verb: `update contact ${contactId}`,
+		undone: `contact ${contactId} was not updated`,
+		ability: 'update contacts',
+		permission: provider.writePermission,
+		contactId,
+	};
+}
+
+/** The look-up of a contact by `what` ("email jane@example.com"). */
+export function lookupAction(provider: ContactProvider, what: string): Action {
+	return {
+		name: `the look-up of ${what}`,
+		target: what,
+		verb: `look up ${what}`,
+		undone: `${what} was not looked up, so nothing was updated`,
+		ability: 'read contacts',
+		permission: provider.readPermission,
+	};
+}
+
 function textOf(body: unknown): string | undefined {
 	return typeof body === 'string' && body.trim() !== '' ? body : undefined;
 }
@@ -22,10 +65,10 @@ export function excerpt(text: string, max = 160): string {
 	return plain.length > max ? `${plain.slice(0, max)}…` : plain;
 }
 
-/** Describes a vendor's non-2xx answer (or a 2xx whose body is unreadable) for one contact. */
+/** Describes a vendor's non-2xx answer (or a 2xx whose body is unreadable) to one request. */
 export function describeVendorFailure(
 	provider: ContactProvider,
-	contactId: string,
+	action: Action,
 	status: number,
 	body: unknown,
 ): Failure {
@@ -34,7 +77,7 @@ export function describeVendorFailure(
 	if (raw !== undefined || (body !== undefined && (body === null || typeof body !== 'object'))) {
 		const html = raw !== undefined && /<html|<!doctype/i.test(raw);
 		return {
-			message: `${label} answered ${status} for contact ${contactId} with ${html ? 'an HTML page' : 'a body that is not valid JSON'}`,
+			message: `${label} answered ${status} for ${action.target} with ${html ? 'an HTML page' : 'a body that is not valid JSON'}`,
 			description:
 				(raw ? `The answer began: "${excerpt(raw)}". ` : '') +
 				(status >= 500 || html
@@ -62,31 +105,35 @@ export function describeVendorFailure(
 		};
 	}
 	if (status === 403) {
-		const permission = provider.writePermission
-			? ` Give the key the ${provider.writePermission} permission in ${label}, or use a key that has it.`
-			: '';
+		const { permission } = action;
+		const give = permission ? ` Give the key the ${permission} permission in ${label}, or use a key that has it.` : '';
 		// The message alone must say what is missing: with Continue On Fail, n8n keeps only the message on the item.
 		const needs =
-			provider.writePermission && !vendorText.includes(provider.writePermission)
-				? ` (the API key needs the ${provider.writePermission} permission)`
-				: '';
+			permission && !vendorText.includes(permission) ? ` (the API key needs the ${permission} permission)` : '';
 		return {
 			...base,
-			message: `${label} denied the update of contact ${contactId} ${tag}: ${vendorText}${needs}`,
-			description: `Check the ${label} credential: the API key is valid but not allowed to update contacts.${permission}`,
+			message: `${label} denied ${action.name} ${tag}: ${vendorText}${needs}`,
+			description: `Check the ${label} credential: the API key is valid but not allowed to ${action.ability}.${give}`,
+		};
+	}
+	if (status === 404 && action.contactId !== undefined) {
+		return {
+			...base,
+			message: `${label} has no contact with ID "${action.contactId}" ${tag}: ${vendorText}`,
+			description: `Check the Contact ID: it must be the ${label} ID of an existing contact, not a name or an email.`,
 		};
 	}
 	if (status === 404) {
 		return {
 			...base,
-			message: `${label} has no contact with ID "${contactId}" ${tag}: ${vendorText}`,
-			description: `Check the Contact ID: it must be the ${label} ID of an existing contact, not a name or an email.`,
+			message: `${label} answered 404 to ${action.name} ${tag}: ${vendorText}`,
+			description: `The look-up address was not found: check the Base URL of the ${label} credential.`,
 		};
 	}
 	if (status >= 400 && status < 500) {
 		return {
 			...base,
-			message: `${label} rejected the update of contact ${contactId} ${tag}: ${fields ?? vendorText}`,
+			message: `${label} rejected ${action.name} ${tag}: ${fields ?? vendorText}`,
 			description: fields
 				? `${vendorText}. Fix the fields named above and run again.`
 				: `${label} said: ${vendorText}`,
@@ -94,16 +141,17 @@ export function describeVendorFailure(
 	}
 	return {
 		...base,
-		message: `${label} failed to update contact ${contactId} ${tag}: ${vendorText}`,
+		message: `${label} failed to ${action.verb} ${tag}: ${vendorText}`,
 		description: `${label} had a problem on its side; try again later.`,
 	};
 }
 
-/** Describes a redirect: updates are not sent on, as an API that redirects is almost always a wrong Base URL. */
-export function redirectFailure(provider: ContactProvider, contactId: string, status: number, location: unknown): Failure {
+/** Describes a redirect: requests are not sent on, as an API that redirects is almost always a wrong Base URL. */
+export function redirectFailure(provider: ContactProvider, action: Action, status: number, location: unknown): Failure {
 	const target = typeof location === 'string' && location.trim() !== '' ? location.trim() : undefined;
+	const request = action.contactId === undefined ? 'the look-up' : 'the update';
 	return {
-		message: `${provider.label} answered ${status} (a redirect) for contact ${contactId}; the update was not sent on`,
+		message: `${provider.label} answered ${status} (a redirect) for ${action.target}; ${request} was not sent on`,
 		description:
 			`The Base URL of the ${provider.label} credential points somewhere that redirects${target ? ` to ${excerpt(target)}` : ''}. ` +
 			`Set Base URL to the API address ${provider.label} documents${target ? ' (often the address above, e.g. https:// instead of http://)' : ''}.`,

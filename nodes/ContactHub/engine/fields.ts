@@ -38,6 +38,11 @@ const OVERRIDE_KEYS = ['query_params', 'path_params', 'body_params', 'headers'] 
 // Deliberately loose: one @, no spaces, a dot in the domain. Vendors with a stricter rule say so.
 const GENERAL_EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
+/** Whether a text passes the node's general email check (one @, no spaces, a dot in the domain). */
+export function isEmailAddress(text: string): boolean {
+	return GENERAL_EMAIL.test(text);
+}
+
 /** Options that change how fields are read. */
 export interface FieldOptions {
 	sendEmptyValues: boolean;
@@ -74,7 +79,8 @@ export function parseJsonObject(value: unknown, field: string, fail: Fail): IDat
 	return parsed;
 }
 
-function describe(value: unknown): string {
+/** A value described for a message: its kind, and a short excerpt of a text. */
+export function describe(value: unknown): string {
 	if (value === undefined) return 'nothing';
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'an array';

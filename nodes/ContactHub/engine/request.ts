@@ -2,11 +2,11 @@ import type { ICredentialType, IDataObject, IHttpRequestMethods } from 'n8n-work
 
 import type { ContactProvider, ContactUpdate } from '../providers/types';
 
-/** Everything needed to send one update, without the credential's secret. */
-export interface UpdateRequest {
+/** Everything needed to send one request, without the credential's secret. */
+export interface VendorRequest {
 	method: IHttpRequestMethods;
 	url: string;
-	body: IDataObject;
+	body?: IDataObject;
 }
 
 /** Percent-encodes a contact ID as one path segment, so no ID can reach another endpoint. */
@@ -25,7 +25,7 @@ export function buildRequest(
 	baseUrl: string,
 	contactId: string,
 	update: ContactUpdate,
-): UpdateRequest {
+): VendorRequest {
 	return {
 		method: provider.method,
 		url: trimBaseUrl(baseUrl) + provider.path(encodeContactId(contactId)),

@@ -6,10 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { ContactProvider, ContactUpdate } from '../providers/types';
-import { describeVendorFailure, excerpt, redirectFailure, type Failure } from './errors';
+import type { ContactProvider } from '../providers/types';
+import { describeVendorFailure, excerpt, redirectFailure, type Action, type Failure } from './errors';
 import type { RequestGate } from './gate';
-import type { UpdateRequest } from './request';
+import type { VendorRequest } from './request';
 import { backoffMs, neverReachedServer, rateLimitWaitMs, withJitter } from './retry';
 
 /** Timeout, retry and rate-limit settings for one execution. */
@@ -20,7 +20,7 @@ export interface TransportSettings {
 	maxRetryWaitMs: number;
 }
 
-/** The outcome of one update, after any retries. */
+/** The outcome of one request, after any retries. */
 export type SendResult =
 	| { ok: true; status: number; body: unknown }
 	| { ok: false; failure: Failure; body?: unknown };
@@ -82,17 +82,22 @@ function isTimeout(error: unknown, code: string | undefined): boolean {
 	return code === 'ETIMEDOUT' || errorTexts(error).texts.some((text) => /timeout of \d+ms exceeded/i.test(text));
 }
 
+/** One request to send: what it is for, and whether a resend after a lost answer is harmless. */
+export interface Send {
+	request: VendorRequest;
+	action: Action;
+	repeatSafe: boolean;
+}
+
 /**
- * Sends one update through n8n's authenticated HTTP helper, retrying a 429 as the vendor asks and
- * a server or network failure only when repeating the update is safe.
+ * Sends one request through n8n's authenticated HTTP helper, retrying a 429 as the vendor asks and
+ * a server or network failure only when repeating the request is safe.
  */
-export async function sendUpdate(
+export async function sendRequest(
 	ctx: IExecuteFunctions,
 	provider: ContactProvider,
 	credential: ICredentialsDecrypted,
-	request: UpdateRequest,
-	update: ContactUpdate,
-	contactId: string,
+	{ request, action, repeatSafe }: Send,
 	gate: RequestGate,
 	settings: TransportSettings,
 ): Promise<SendResult> {
@@ -125,20 +130,24 @@ export async function sendUpdate(
 			)) as IN8nHttpFullResponse;
 		} catch (error) {
 			const code = networkCode(error);
-			const repeatable = neverReachedServer(code) || provider.isRepeatSafe(update);
+			const repeatable = neverReachedServer(code) || repeatSafe;
 			if (canRetry && repeatable) {
 				await sleep(capped(backoffMs(attempt)));
 				continue;
 			}
-			return { ok: false, failure: networkFailure(provider, contactId, error, code, settings, attempt, repeatable) };
+			return { ok: false, failure: networkFailure(provider, action, error, code, settings, attempt, repeatable) };
 		}
 
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {
 			const body = readSuccessBody(response.body);
 			if (body === undefined) {
-				const failure = describeVendorFailure(provider, contactId, status, response.body);
-				failure.description = `The update may have been applied, but the answer could not be read: "${excerpt(String(response.body))}". Check the contact in ${provider.label} before running again.`;
+				const failure = describeVendorFailure(provider, action, status, response.body);
+				const answer = `the answer could not be read: "${excerpt(String(response.body))}".`;
+				failure.description =
+					action.contactId === undefined
+						? `${provider.label} answered the look-up, but ${answer} Nothing was updated; check the credential's Base URL.`
+						: `The update may have been applied, but ${answer} Check the contact in ${provider.label} before running again.`;
 				return { ok: false, failure };
 			}
 			return { ok: true, status, body };
@@ -163,18 +172,17 @@ export async function sendUpdate(
 			return {
 				ok: false,
 				body,
-				failure: rateLimitFailure(provider, contactId, body, { hits: rateLimitHits, waitedMs: rateLimitWaited, askedMs: rateLimitAsked }, settings),
+				failure: rateLimitFailure(provider, action, body, { hits: rateLimitHits, waitedMs: rateLimitWaited, askedMs: rateLimitAsked }, settings),
 			};
 		}
 		if (status >= 300 && status < 400) {
-			return { ok: false, body, failure: redirectFailure(provider, contactId, status, (response.headers as IDataObject)?.location) };
+			return { ok: false, body, failure: redirectFailure(provider, action, status, (response.headers as IDataObject)?.location) };
 		}
-		const repeatSafe = provider.isRepeatSafe(update);
 		if (status >= 500 && canRetry && repeatSafe) {
 			await sleep(capped(backoffMs(attempt)));
 			continue;
 		}
-		const failure = describeVendorFailure(provider, contactId, status, body);
+		const failure = describeVendorFailure(provider, action, status, body);
 		if (status >= 500 && !repeatSafe) failure.description += ` ${notRetriedText(provider)}`;
 		return { ok: false, body, failure };
 	}
@@ -182,12 +190,12 @@ export async function sendUpdate(
 
 function rateLimitFailure(
 	provider: ContactProvider,
-	contactId: string,
+	action: Action,
 	body: unknown,
 	{ hits, waitedMs, askedMs }: { hits: number; waitedMs: number; askedMs?: number },
 	settings: TransportSettings,
 ): Failure {
-	const vendor = describeVendorFailure(provider, contactId, 429, body);
+	const vendor = describeVendorFailure(provider, action, 429, body);
 	const seconds = Math.round(waitedMs / 100) / 10;
 	const askedLonger =
 		askedMs !== undefined && askedMs > settings.maxRetryWaitMs
@@ -198,7 +206,7 @@ function rateLimitFailure(
 		: 'rate-limited; Retry on Rate Limit is off';
 	return {
 		...vendor,
-		message: `${provider.label} rate limit: contact ${contactId} was not updated (${retried})`,
+		message: `${provider.label} rate limit: ${action.undone} (${retried})`,
 		description:
 			`${provider.label} said: ${vendor.message}.${askedLonger} Set Max Requests per Minute below your ${provider.label} plan's limit, ` +
 			'or raise Max Retries or Max Retry Wait (Seconds) so the node waits as long as the vendor asks.',
@@ -207,7 +215,7 @@ function rateLimitFailure(
 
 function networkFailure(
 	provider: ContactProvider,
-	contactId: string,
+	action: Action,
 	error: unknown,
 	code: string | undefined,
 	settings: TransportSettings,
@@ -218,13 +226,13 @@ function networkFailure(
 	const notRetried = repeatable ? '' : ` ${notRetriedText(provider)}`;
 	if (isTimeout(error, code)) {
 		return {
-			message: `${provider.label} did not answer within ${settings.timeoutMs} ms for contact ${contactId}${tries}`,
+			message: `${provider.label} did not answer within ${settings.timeoutMs} ms for ${action.target}${tries}`,
 			description: `Raise the Timeout option, or try again later.${notRetried}`,
 			code,
 		};
 	}
 	return {
-		message: `Could not reach ${provider.label} for contact ${contactId}${tries} (${code ?? 'network error'})`,
+		message: `Could not reach ${provider.label} for ${action.target}${tries} (${code ?? 'network error'})`,
 		description: `Check the Base URL of the ${provider.label} credential and the network.${notRetried}`,
 		code,
 	};

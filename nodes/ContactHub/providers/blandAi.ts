@@ -1,6 +1,21 @@
 import { BlandAiApi } from '../../../credentials/BlandAiApi.credentials';
-import type { ContactProvider } from './types';
+import type { Candidate, ContactProvider, LookupKind } from './types';
 import { asObject, blankContact, defined, str } from './shared';
+
+/** Bland's identifier types and find-body keys for each look-up kind. */
+const IDENTIFIER: Record<LookupKind, string> = { email: 'email', phone: 'phone_number', externalId: 'external_id' };
+
+/** A found contact's identifiers, by kind: the node checks the value it asked for is among them. */
+function identifierValues(identifiers: unknown): Candidate['values'] {
+	const values: Candidate['values'] = {};
+	for (const entry of Array.isArray(identifiers) ? identifiers : []) {
+		const identifier = asObject(entry);
+		const kind = (Object.keys(IDENTIFIER) as LookupKind[]).find((k) => IDENTIFIER[k] === identifier?.identifier_type);
+		const value = str(identifier, 'identifier_value');
+		if (kind && value !== null) values[kind] = [...(values[kind] ?? []), value];
+	}
+	return values;
+}
 
 /** Bland AI: PATCH /v1/contacts/{id}; name, email, external_id and metadata (merged server-side). */
 export const blandAi: ContactProvider = {
@@ -13,6 +28,21 @@ export const blandAi: ContactProvider = {
 			"Sent as the contact's metadata. Bland AI merges it key by key: new keys are added, existing keys are overwritten, keys you leave out stay as they are.",
 	},
 	customFieldValues: 'json',
+	// POST /v1/contacts/find answers one contact or `data: null`; matching rules are not documented.
+	lookup: {
+		by: ['email', 'phone', 'externalId'],
+		partial: true,
+		request: (kind, value) => ({ method: 'POST', path: '/v1/contacts/find', body: { [IDENTIFIER[kind]]: value } }),
+		readPage(body) {
+			const root = asObject(body);
+			if (!root || !('data' in root)) return undefined;
+			if (root.data === null) return { candidates: [], hasMore: false };
+			const data = asObject(root.data);
+			const id = str(data, 'id');
+			if (id === null) return undefined;
+			return { candidates: [{ id, values: identifierValues(data?.identifiers) }], hasMore: false };
+		},
+	},
 	method: 'PATCH',
 	path: (id) => `/v1/contacts/${id}`,
 	toBody: (update) =>

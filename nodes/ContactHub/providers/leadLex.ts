@@ -1,6 +1,6 @@
 import { LeadLexApi } from '../../../credentials/LeadLexApi.credentials';
 import type { ContactProvider } from './types';
-import { asObject, blankContact, defined, str } from './shared';
+import { asObject, blankContact, candidatesFrom, defined, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
 
 /** LeadLex: PATCH /v1/contacts/{id}; notes are appended to the existing notes. */
 export const leadLex: ContactProvider = {
@@ -14,6 +14,26 @@ export const leadLex: ContactProvider = {
 		phone: 'Phone number with country code, e.g. +1 555 123 4567',
 	},
 	writePermission: 'write:contacts',
+	readPermission: 'read:contacts',
+	// GET /v1/contacts?search= matches name or email partially; there is no email or phone filter.
+	lookup: {
+		by: ['email'],
+		partial: true,
+		request: (_kind, value, page) => ({
+			method: 'GET',
+			path: `/v1/contacts?${query({ search: value, per_page: LOOKUP_PAGE_SIZE, page })}`,
+		}),
+		readPage(body, page) {
+			const root = asObject(body);
+			const contacts = asObject(root?.data)?.contacts;
+			if (!Array.isArray(contacts)) return undefined;
+			const meta = asObject(root?.meta);
+			return {
+				candidates: candidatesFrom(contacts, (contact) => ({ email: valuesOf(contact, 'email') })),
+				hasMore: hasNextPage({ page: meta?.page, total: meta?.total, perPage: meta?.per_page }, contacts.length, page),
+			};
+		},
+	},
 	method: 'PATCH',
 	path: (id) => `/v1/contacts/${id}`,
 	toBody: (update) =>

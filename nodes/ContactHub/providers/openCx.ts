@@ -1,6 +1,6 @@
 import { OpenCxApi } from '../../../credentials/OpenCxApi.credentials';
 import type { ContactProvider } from './types';
-import { asObject, blankContact, defined, str } from './shared';
+import { asObject, blankContact, candidatesFrom, defined, query, str, valuesOf } from './shared';
 
 /** The email pattern of OpenCX's UpdateContactInput schema, verbatim. */
 export const OPENCX_EMAIL_PATTERN =
@@ -19,6 +19,24 @@ export const openCx: ContactProvider = {
 	customFieldValues: 'strings',
 	emailPattern: OPENCX_EMAIL_PATTERN,
 	writePermission: 'contacts:write',
+	readPermission: 'contacts:read',
+	// GET /chat/sessions/search?q= is full text over name, email and phone; it has no paging.
+	lookup: {
+		by: ['email', 'phone'],
+		partial: true,
+		request: (_kind, value) => ({ method: 'GET', path: `/chat/sessions/search?${query({ q: value })}` }),
+		readPage(body) {
+			const contacts = asObject(body)?.contacts;
+			if (!Array.isArray(contacts)) return undefined;
+			return {
+				candidates: candidatesFrom(contacts, (contact) => ({
+					email: valuesOf(contact, 'email'),
+					phone: valuesOf(contact, 'phone'),
+				})),
+				hasMore: false,
+			};
+		},
+	},
 	method: 'PATCH',
 	path: (id) => `/contacts/${id}`,
 	toBody: (update) => ({

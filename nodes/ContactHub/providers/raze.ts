@@ -1,6 +1,6 @@
 import { RazeApi } from '../../../credentials/RazeApi.credentials';
 import type { ContactProvider } from './types';
-import { asObject, blankContact, defined, str } from './shared';
+import { asObject, blankContact, candidatesFrom, defined, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
 
 /** Raze: PUT /external/v1/contacts/{id}; tags replace the whole list. */
 export const raze: ContactProvider = {
@@ -14,6 +14,38 @@ export const raze: ContactProvider = {
 	},
 	customFieldValues: 'json',
 	writePermission: 'contacts:write',
+	readPermission: 'contacts:read',
+	// GET /external/v1/contacts?email=: the page documents data.contacts with data.pagination; Raze's
+	// own code answers data as an array with a top-level pagination, and matches any part of the email.
+	lookup: {
+		by: ['email'],
+		partial: true,
+		request: (_kind, value, page) => ({
+			method: 'GET',
+			path: `/external/v1/contacts?${query({ email: value, limit: LOOKUP_PAGE_SIZE, page })}`,
+		}),
+		readPage(body, page) {
+			const root = asObject(body);
+			const data = root?.data;
+			const contacts = Array.isArray(data) ? data : asObject(data)?.contacts;
+			if (!Array.isArray(contacts)) return undefined;
+			const pagination = asObject(asObject(data)?.pagination) ?? asObject(root?.pagination);
+			return {
+				candidates: candidatesFrom(contacts, (contact) => ({ email: valuesOf(contact, 'email') })),
+				hasMore: hasNextPage(
+					{
+						page: pagination?.page,
+						totalPages: pagination?.total_pages,
+						total: pagination?.total,
+						perPage: pagination?.limit ?? pagination?.per_page,
+						hasNext: pagination?.has_next,
+					},
+					contacts.length,
+					page,
+				),
+			};
+		},
+	},
 	method: 'PUT',
 	path: (id) => `/external/v1/contacts/${id}`,
 	toBody: (update) =>

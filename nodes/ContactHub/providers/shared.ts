@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { NormalizedContact } from './types';
+import type { Candidate, NormalizedContact } from './types';
 
 /** Narrows an unknown JSON value to a plain object. */
 export function asObject(value: unknown): IDataObject | undefined {
@@ -43,4 +43,56 @@ export function defined(entries: Record<string, unknown>): IDataObject {
 		if (value !== undefined) out[key] = value as IDataObject[string];
 	}
 	return out;
+}
+
+/** The page size of paged look-ups: the largest every paging vendor allows. */
+export const LOOKUP_PAGE_SIZE = 100;
+
+/** The values of some keys of a vendor's contact, as look-up candidate values (empty ones left out). */
+export function valuesOf(source: IDataObject | undefined, ...keys: string[]): string[] {
+	return keys.map((key) => str(source, key)).filter((value): value is string => value !== null && value !== '');
+}
+
+/** Pagination as vendors report it, in any of their shapes; missing parts are undefined. */
+export interface PageInfo {
+	page?: unknown;
+	totalPages?: unknown;
+	total?: unknown;
+	perPage?: unknown;
+	hasNext?: unknown;
+}
+
+function finite(value: unknown): number | undefined {
+	if (value === null || value === undefined || value === '') return undefined;
+	const number = Number(value);
+	return Number.isFinite(number) ? number : undefined;
+}
+
+/**
+ * Whether another page follows: the vendor's own flag, else its page count, else its total, else a
+ * full page (which may be the last: one more request then answers an empty page).
+ */
+export function hasNextPage(info: PageInfo, received: number, requestedPage: number): boolean {
+	if (typeof info.hasNext === 'boolean') return info.hasNext;
+	const page = finite(info.page) ?? requestedPage;
+	const totalPages = finite(info.totalPages);
+	if (totalPages !== undefined) return page < totalPages;
+	const total = finite(info.total);
+	const perPage = finite(info.perPage) ?? LOOKUP_PAGE_SIZE;
+	if (total !== undefined && perPage > 0) return page * perPage < total;
+	return received >= LOOKUP_PAGE_SIZE;
+}
+
+/** Look-up candidates from a vendor's list of contacts; entries without an ID are left out. */
+export function candidatesFrom(list: unknown[], values: (contact: IDataObject) => Candidate['values']): Candidate[] {
+	return list.flatMap((entry) => {
+		const contact = asObject(entry);
+		const id = str(contact, 'id');
+		return contact && id !== null ? [{ id, values: values(contact) }] : [];
+	});
+}
+
+/** A query string from plain values, encoded. */
+export function query(params: Record<string, string | number>): string {
+	return new URLSearchParams(Object.entries(params).map(([key, value]): [string, string] => [key, String(value)])).toString();
 }

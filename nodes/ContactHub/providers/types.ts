@@ -71,6 +71,42 @@ export interface VendorError {
 /** How custom field values must look for a vendor. */
 export type CustomFieldValues = 'json' | 'strings';
 
+/** What a contact can be found by, besides its ID: the `identifyBy` values other than `id` (public contract). */
+export const LOOKUP_KINDS = ['email', 'phone', 'externalId'] as const;
+
+export type LookupKind = (typeof LOOKUP_KINDS)[number];
+
+/** One request of a look-up, relative to the credential's base URL (the query already encoded). */
+export interface LookupRequest {
+	method: 'GET' | 'POST';
+	path: string;
+	body?: IDataObject;
+}
+
+/** A contact a look-up answered, with every value it holds of each kind (Bland lists several identifiers). */
+export interface Candidate {
+	id: string;
+	values: Partial<Record<LookupKind, string[]>>;
+}
+
+/** One answer of a look-up: its candidates, partial matches included, and whether a next page exists. */
+export interface LookupPage {
+	candidates: Candidate[];
+	hasMore: boolean;
+}
+
+/** How a vendor finds contacts by an identifier other than its ID, as its pages document it. */
+export interface ContactLookup {
+	/** The kinds this vendor documents a look-up for. */
+	by: readonly LookupKind[];
+	/** Whether the vendor may answer partial matches (the node keeps exact ones only). */
+	partial: boolean;
+	/** The request for one page (from 1) of a look-up of `value`, already normalised (E.164 for phones). */
+	request(kind: LookupKind, value: string, page: number): LookupRequest;
+	/** Reads the answer to page `page`; `undefined` when the body is not the documented shape. */
+	readPage(body: unknown, page: number): LookupPage | undefined;
+}
+
 /** One vendor: its fields, how an update becomes a request, and how its answers read. */
 export interface ContactProvider {
 	/** The value of the node's `provider` parameter (public contract). */
@@ -89,6 +125,10 @@ export interface ContactProvider {
 	emailPattern?: RegExp;
 	/** The permission or scope an update needs, for the 403 hint. */
 	writePermission?: string;
+	/** The permission or scope a look-up needs, for the 403 hint. */
+	readPermission?: string;
+	/** Finding a contact by email, phone or external ID. */
+	lookup: ContactLookup;
 	method: 'PATCH' | 'PUT';
 	/** The update path for an already percent-encoded contact ID, relative to the credential's base URL. */
 	path(encodedId: string): string;

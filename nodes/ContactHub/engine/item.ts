@@ -1,0 +1,190 @@
+import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { findProvider, PROVIDERS } from '../providers/registry';
+import type { ContactProvider, ContactUpdate } from '../providers/types';
+import { updateAction, type Failure } from './errors';
+import { buildUpdate, readContactId } from './fields';
+import type { RequestGate } from './gate';
+import { itemSuffix, readItemInput } from './input';
+import { findContact, lookedUp, notFoundFailure, readLookupValue, type IdentifyBy, type LookupQuery } from './lookup';
+import type { ParameterReader } from './parameters';
+import { buildRequest, redactedAuthHeaders, type VendorRequest } from './request';
+import { DEFAULTS } from './settings';
+import { sendRequest, type TransportSettings } from './transport';
+
+/** What every item of one execution shares. */
+export interface RunContext {
+	ctx: IExecuteFunctions;
+	param: ParameterReader;
+	gate: RequestGate;
+	settings: TransportSettings;
+	/** The decrypted credential of a provider, fetched once per execution. */
+	credentials: (provider: ContactProvider) => Promise<ICredentialsDecrypted>;
+}
+
+/** One item's validated request: which contact (or how to find it), and the update. */
+interface ItemPlan {
+	provider: ContactProvider;
+	options: IDataObject;
+	itemIndex: number;
+	contactId?: string;
+	lookup?: LookupQuery;
+	identifyBy: IdentifyBy;
+	update: ContactUpdate;
+}
+
+function resolveProvider(run: RunContext, itemIndex: number): ContactProvider {
+	const value = run.param('provider', itemIndex);
+	const provider = findProvider(value);
+	if (!provider) {
+		throw new NodeOperationError(run.ctx.getNode(), `Unknown provider "${String(value)}"${itemSuffix(itemIndex)}`, {
+			itemIndex,
+			description: `Choose one of: ${PROVIDERS.map((p) => p.id).join(', ')}`,
+		});
+	}
+	return provider;
+}
+
+/** Stage 1, before anything is sent: the provider, the target and the update, each value checked. */
+function planItem(run: RunContext, item: INodeExecutionData, itemIndex: number): ItemPlan {
+	const provider = resolveProvider(run, itemIndex);
+	const options = run.param('options', itemIndex, {}) as IDataObject;
+	const input = readItemInput(run.ctx, run.param, item, itemIndex, provider);
+	const { identifyBy } = input;
+	const plan: ItemPlan = { provider, options, itemIndex, identifyBy, update: {} };
+	if (identifyBy === 'id') plan.contactId = readContactId(input.target, input.fail);
+	else plan.lookup = readLookupValue(identifyBy, input.target, input.fail);
+	plan.update = buildUpdate(input.fields, provider, { sendEmptyValues: options.sendEmptyValues === true }, input.fail);
+	if (Object.keys(plan.update).length === 0) {
+		const whom = plan.lookup ? `the contact with ${lookedUp(plan.lookup)}` : `contact ${plan.contactId}`;
+		throw new NodeOperationError(run.ctx.getNode(), `${provider.label}: nothing to update for ${whom}${itemSuffix(itemIndex)}`, {
+			itemIndex,
+			description: input.nothingToUpdate,
+		});
+	}
+	return plan;
+}
+
+/** Stage 2: the provider's credential, with an error that names the item and the provider. */
+async function credentialFor(run: RunContext, provider: ContactProvider, itemIndex: number): Promise<ICredentialsDecrypted> {
+	try {
+		return await run.credentials(provider);
+	} catch (error) {
+		// n8n's own text ("Node does not have any credentials set for …") names neither the item nor
+		// the provider, which matters when Provider is an expression and items choose different ones.
+		const type = provider.credential.displayName;
+		throw new NodeOperationError(run.ctx.getNode(), `${provider.label}: no usable ${type} credential${itemSuffix(itemIndex)}`, {
+			itemIndex,
+			description: `${error instanceof Error ? error.message : String(error)}. Select a ${type} credential in the node; when Provider is an expression, select one for every provider the items can choose.`,
+		});
+	}
+}
+
+/** Replaces every occurrence of a secret in a text with a placeholder. */
+export function hideSecret(secret: unknown): (text: string) => string {
+	const value = typeof secret === 'string' ? secret.trim() : '';
+	// Very short values would match ordinary text; no real key is that short.
+	if (value.length < 6) return (text) => text;
+	return (text) => text.split(value).join('[API key hidden]');
+}
+
+/** A vendor's failure as n8n's API error, with the key hidden wherever the vendor echoed it. */
+function apiError(
+	run: RunContext,
+	plan: ItemPlan,
+	credential: ICredentialsDecrypted,
+	failure: Failure,
+	body: unknown,
+): NodeApiError {
+	const hide = hideSecret(credential.data?.apiKey);
+	const details: JsonObject = { provider: plan.provider.id };
+	if (plan.contactId !== undefined) details.contactId = plan.contactId;
+	if (body !== undefined) details.response = JSON.parse(hide(JSON.stringify(body))) as JsonObject;
+	const message = hide(failure.message + itemSuffix(plan.itemIndex));
+	const description = hide(failure.description);
+	const error = new NodeApiError(run.ctx.getNode(), details, {
+		message,
+		description,
+		httpCode: failure.httpCode,
+		itemIndex: plan.itemIndex,
+	});
+	// NodeApiError swaps a message containing a Node error code (ECONNRESET, EPERM, …) for a
+	// generic text, and a description for any message it finds in the body; ours name the
+	// provider, contact and item, so they are set back.
+	error.message = message;
+	error.description = description;
+	return error;
+}
+
+function operationError(run: RunContext, plan: ItemPlan, failure: Failure): NodeOperationError {
+	return new NodeOperationError(run.ctx.getNode(), failure.message + itemSuffix(plan.itemIndex), {
+		itemIndex: plan.itemIndex,
+		description: failure.description,
+	});
+}
+
+/** Stage 3, for look-ups: the ID of the one contact that matches exactly, or a skipped item. */
+async function locate(
+	run: RunContext,
+	plan: ItemPlan,
+	credential: ICredentialsDecrypted,
+): Promise<{ contactId: string } | { skipped: INodeExecutionData }> {
+	if (plan.contactId !== undefined || !plan.lookup) return { contactId: plan.contactId! };
+	const result = await findContact(run.ctx, plan.provider, credential, plan.lookup, run.gate, run.settings);
+	if (result.outcome === 'found') return { contactId: result.contactId };
+	if (result.outcome === 'failed') {
+		throw result.fromVendor
+			? apiError(run, plan, credential, result.failure, result.body)
+			: operationError(run, plan, result.failure);
+	}
+	if (plan.options.ifNotFound === 'skip') {
+		const json = { notFound: true, provider: plan.provider.id, identifyBy: plan.identifyBy, lookupValue: plan.lookup.given };
+		return { skipped: { json, pairedItem: { item: plan.itemIndex } } };
+	}
+	throw operationError(run, plan, notFoundFailure(plan.provider, plan.lookup, result.partialMatches));
+}
+
+async function dryRunItem(plan: ItemPlan, contactId: string, request: VendorRequest): Promise<INodeExecutionData> {
+	const json: IDataObject = { dryRun: true, provider: plan.provider.id, contactId };
+	if (plan.lookup) json.lookup = { identifyBy: plan.identifyBy, value: plan.lookup.given };
+	Object.assign(json, {
+		method: request.method,
+		url: request.url,
+		headers: {
+			'Content-Type': 'application/json',
+			Accept: 'application/json',
+			...(await redactedAuthHeaders(plan.provider.credential)),
+		},
+		body: request.body,
+	});
+	return { json, pairedItem: { item: plan.itemIndex } };
+}
+
+function rawOutput(body: unknown): IDataObject {
+	if (body !== null && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
+	return { data: body as IDataObject[string] };
+}
+
+/**
+ * One item through the pipeline: plan (validate) → credential → locate (look-up) → request →
+ * dry run, or send → output.
+ */
+export async function updateItem(run: RunContext, item: INodeExecutionData, itemIndex: number): Promise<INodeExecutionData> {
+	const plan = planItem(run, item, itemIndex);
+	const credential = await credentialFor(run, plan.provider, itemIndex);
+	const located = await locate(run, plan, credential);
+	if ('skipped' in located) return located.skipped;
+	const { contactId } = located;
+	const { provider, update } = plan;
+	const request = buildRequest(provider, String(credential.data?.baseUrl ?? ''), contactId, update);
+	if (plan.options.dryRun === true) return await dryRunItem(plan, contactId, request);
+
+	const send = { request, action: updateAction(provider, contactId), repeatSafe: provider.isRepeatSafe(update) };
+	const result = await sendRequest(run.ctx, provider, credential, send, run.gate, run.settings);
+	if (!result.ok) throw apiError(run, { ...plan, contactId }, credential, result.failure, result.body);
+
+	const raw = (plan.options.output ?? DEFAULTS.output) === 'raw';
+	const json = raw ? rawOutput(result.body) : provider.toContact(result.body, contactId, update);
+	return { json: json as IDataObject, pairedItem: { item: itemIndex } };
+}

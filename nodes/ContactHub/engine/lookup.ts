@@ -1,0 +1,177 @@
+import type { ICredentialsDecrypted, IExecuteFunctions } from 'n8n-workflow';
+
+import type { Candidate, ContactProvider, LookupKind } from '../providers/types';
+import { excerpt, lookupAction, type Failure } from './errors';
+import { describe, isEmailAddress, type Fail } from './fields';
+import type { RequestGate } from './gate';
+import { trimBaseUrl } from './request';
+import { sendRequest, type TransportSettings } from './transport';
+
+/** How the node finds the contact to update: by its ID, or by a look-up (`identifyBy`, public contract). */
+export type IdentifyBy = 'id' | LookupKind;
+
+/** The Identify Contact By options, as the editor labels them. */
+export const IDENTIFY_BY_LABELS: Record<IdentifyBy, string> = {
+	id: 'Contact ID',
+	email: 'Email',
+	phone: 'Phone',
+	externalId: 'External ID',
+};
+
+/** The parameter a look-up value is entered in (Map Each Field Below), as the editor labels it. */
+export const LOOKUP_VALUE_LABELS: Record<LookupKind, string> = {
+	email: 'Contact Email',
+	phone: 'Contact Phone',
+	externalId: 'Contact External ID',
+};
+
+/** The words for each kind inside a sentence: "no contact with email …". */
+export const KIND_WORDS: Record<LookupKind, string> = { email: 'email', phone: 'phone', externalId: 'external ID' };
+
+/** Look-ups stop reading partial matches here and fail, rather than guess among more. */
+export const MAX_CANDIDATES = 1000;
+
+/** One look-up: the value as given (trimmed) and as sent to the vendor. */
+export interface LookupQuery {
+	kind: LookupKind;
+	given: string;
+	sent: string;
+}
+
+/** The identifyBy values a provider offers: its ID, and each look-up its vendor documents. */
+export function identifyByOptions(provider: ContactProvider): IdentifyBy[] {
+	return ['id', ...provider.lookup.by];
+}
+
+/** Reads Identify Contact By; a value the provider does not offer is refused before anything is sent. */
+export function readIdentifyBy(value: unknown, provider: ContactProvider, fail: Fail): IdentifyBy {
+	const offered = identifyByOptions(provider);
+	if (value === undefined || value === null || value === '') return 'id';
+	if (typeof value !== 'string' || !(offered as string[]).includes(value)) {
+		const choices = offered.map((option) => `${IDENTIFY_BY_LABELS[option]} (${option})`).join(', ');
+		fail(
+			'identifyBy',
+			`Identify Contact By ${typeof value === 'string' ? `"${value}"` : describe(value)} is not offered by ${provider.label}; choose one of: ${choices}`,
+		);
+	}
+	return value as IdentifyBy;
+}
+
+const PHONE_CHARACTERS = /^[\d\s+().\-/]+$/;
+
+/** Validates a look-up value and normalises what is sent: a trimmed email, an E.164 phone, an ID as text. */
+export function readLookupValue(kind: LookupKind, value: unknown, fail: Fail): LookupQuery {
+	const label = LOOKUP_VALUE_LABELS[kind];
+	if (value === undefined || value === null) fail('lookupValue', `${label} is empty`);
+	if (typeof value !== 'string' && typeof value !== 'number') fail('lookupValue', `${label} must be text, got ${describe(value)}`);
+	const given = String(value).trim();
+	if (given === '') fail('lookupValue', `${label} is empty`);
+	if (kind === 'email') {
+		if (!isEmailAddress(given)) fail('lookupValue', `${label} "${excerpt(given, 60)}" is not an email address`);
+		return { kind, given, sent: given };
+	}
+	if (kind === 'phone') {
+		const digits = given.replace(/\D/g, '');
+		if (digits === '') fail('lookupValue', `${label} "${excerpt(given, 60)}" has no digits`);
+		if (!PHONE_CHARACTERS.test(given) || digits.length > 15) {
+			fail('lookupValue', `${label} "${excerpt(given, 60)}" is not a phone number: use digits with the country code, e.g. +1 415 555 0123`);
+		}
+		return { kind, given, sent: `+${digits}` };
+	}
+	return { kind, given, sent: given };
+}
+
+/** The form two values of a kind are compared in: emails ignoring case and spaces, phones by digits. */
+function comparable(kind: LookupKind, value: string): string {
+	if (kind === 'email') return value.trim().toLowerCase();
+	if (kind === 'phone') return value.replace(/\D/g, '');
+	return value;
+}
+
+/** Whether a candidate holds exactly the value looked up (vendors also answer partial matches). */
+export function matchesExactly(candidate: Candidate, query: LookupQuery): boolean {
+	const wanted = comparable(query.kind, query.sent);
+	return (candidate.values[query.kind] ?? []).some((value) => comparable(query.kind, value) === wanted);
+}
+
+/** "email "jane@example.com"": what was looked up, for messages. */
+export function lookedUp(query: LookupQuery): string {
+	return `${KIND_WORDS[query.kind]} "${excerpt(query.given, 80)}"`;
+}
+
+/** What a look-up ended with. */
+export type LookupResult =
+	| { outcome: 'found'; contactId: string }
+	| { outcome: 'notFound'; partialMatches: number }
+	| { outcome: 'failed'; failure: Failure; body?: unknown; fromVendor: boolean };
+
+function ambiguous(provider: ContactProvider, query: LookupQuery, ids: string[]): Failure {
+	const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
+	return {
+		message: `${provider.label}: ${ids.length} contacts have ${lookedUp(query)} (${shown}); none was updated`,
+		description: `Contact Hub updates a contact only when exactly one matches. Merge the duplicates in ${provider.label}, or identify the contact by its Contact ID.`,
+	};
+}
+
+function tooMany(provider: ContactProvider, query: LookupQuery): Failure {
+	return {
+		message: `${provider.label}: the look-up of ${lookedUp(query)} answered more than ${MAX_CANDIDATES} contacts; none was updated`,
+		description: `${provider.label} matches partially, and Contact Hub reads at most ${MAX_CANDIDATES} candidates rather than guess. Use a more specific value, or identify the contact by its Contact ID.`,
+	};
+}
+
+function unreadable(provider: ContactProvider, query: LookupQuery, body: unknown): Failure {
+	const text = typeof body === 'string' ? body : JSON.stringify(body);
+	return {
+		message: `${provider.label} answered the look-up of ${lookedUp(query)} with a body Contact Hub cannot read; nothing was updated`,
+		description: `The answer began: "${excerpt(String(text))}". This is not the answer ${provider.label} documents; check the credential's Base URL.`,
+	};
+}
+
+/**
+ * Finds the one contact that holds exactly the value: reads every page of the vendor's (partial)
+ * matches, keeps exact ones, and reports none, one, or how many. A look-up only reads, so it is
+ * always safe to retry.
+ */
+export async function findContact(
+	ctx: IExecuteFunctions,
+	provider: ContactProvider,
+	credential: ICredentialsDecrypted,
+	query: LookupQuery,
+	gate: RequestGate,
+	settings: TransportSettings,
+): Promise<LookupResult> {
+	const action = lookupAction(provider, lookedUp(query));
+	const baseUrl = trimBaseUrl(credential.data?.baseUrl);
+	const exact = new Set<string>();
+	const seen = new Set<string>();
+	for (let page = 1; ; page++) {
+		const { method, path, body } = provider.lookup.request(query.kind, query.sent, page);
+		const request = { method, url: baseUrl + path, body };
+		const result = await sendRequest(ctx, provider, credential, { request, action, repeatSafe: true }, gate, settings);
+		if (!result.ok) return { outcome: 'failed', failure: result.failure, body: result.body, fromVendor: true };
+		const answer = provider.lookup.readPage(result.body, page);
+		if (!answer) return { outcome: 'failed', failure: unreadable(provider, query, result.body), fromVendor: false };
+		for (const candidate of answer.candidates) {
+			seen.add(candidate.id);
+			if (matchesExactly(candidate, query)) exact.add(candidate.id);
+		}
+		if (!answer.hasMore || answer.candidates.length === 0) break;
+		if (seen.size >= MAX_CANDIDATES) return { outcome: 'failed', failure: tooMany(provider, query), fromVendor: false };
+	}
+	if (exact.size === 1) return { outcome: 'found', contactId: [...exact][0] };
+	if (exact.size > 1) return { outcome: 'failed', failure: ambiguous(provider, query, [...exact]), fromVendor: false };
+	return { outcome: 'notFound', partialMatches: seen.size };
+}
+
+/** The error for a contact not found, or the description of a skipped one. */
+export function notFoundFailure(provider: ContactProvider, query: LookupQuery, partialMatches: number): Failure {
+	const partial =
+		partialMatches > 0
+			? `${provider.label} answered ${partialMatches} contact${partialMatches === 1 ? '' : 's'} that only partly match${partialMatches === 1 ? 'es' : ''}; Contact Hub updates a contact only when its ${KIND_WORDS[query.kind]} is exactly this one${query.kind === 'email' ? ' (ignoring case)' : query.kind === 'phone' ? ' (in its digits)' : ''}. `
+			: '';
+	return {
+		message: `${provider.label}: no contact with ${lookedUp(query)}; nothing was updated`,
+		description: `${partial}Check the value, or set Options → If Not Found to Skip to pass such items on.`,
+	};
+}
