@@ -189,6 +189,8 @@ function identifyByProperties(): INodeProperties[] {
 		displayName: 'Identify Contact By',
 		name: 'identifyBy',
 		type: 'options',
+		// Like Provider, it decides which parameters are shown; with an expression n8n would show and require them all.
+		noDataExpression: true,
 		options: (['id', ...kinds] as const).map((value) => ({ ...IDENTIFY[value], value })),
 		default: 'id',
 		description:
