@@ -1,8 +1,10 @@
-// End-to-end: Contact Hub in a real n8n (the pinned 2.8.4), installed from its `npm pack`
+// End-to-end: Contact Hub in a real n8n (the current line: the pinned 2.8.4 unless
+// CONTACT_HUB_N8N_LINE names another, see e2e/lib/lines.mjs), installed from its `npm pack`
 // tarball into a fresh user folder exactly as the README tells users, run by n8n's own CLI
 // and server against the vendor sandbox. Asserts on what the sandbox received.
 //
 //   npm run test:e2e        (installs the pinned n8n on first use; E2E_KEEP=1 keeps the folder)
+//   npm run test:matrix     (this file and agent.test.mjs on every line)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -23,11 +25,13 @@ import {
 	TOOL_NODE_TYPE,
 	VENDORS,
 	VENDOR_PATH,
+	currentLine,
 	ensureN8n,
 	exampleNode,
 	exampleWorkflow,
 	freePort,
 	importExample,
+	lineNpmEnv,
 	makeUserFolder,
 	n8nCli,
 	nodeOutput,
@@ -115,7 +119,8 @@ test('the npm pack tarball installs into <user folder>/.n8n/nodes as the README 
 	const dir = nodesDir(userFolder);
 	mkdirSync(dir, { recursive: true });
 	// README: mkdir -p ~/.n8n/nodes && cd ~/.n8n/nodes && npm install --legacy-peer-deps <package or .tgz>
-	const r = spawnSync('npm', ['install', '--legacy-peer-deps', tgz], { cwd: dir, encoding: 'utf8', timeout: 300000 });
+	// with the line's Node first on PATH, as that n8n's user would run npm
+	const r = spawnSync('npm', ['install', '--legacy-peer-deps', tgz], { cwd: dir, encoding: 'utf8', timeout: 300000, env: lineNpmEnv() });
 	assert.equal(r.status, 0, r.stdout + r.stderr);
 	const pkg = join(dir, 'node_modules', PACKAGE_NAME);
 	for (const file of ['dist/nodes/ContactHub/ContactHub.node.js', 'dist/nodes/ContactHub/ContactHub.node.json', 'dist/credentials/LeadLexApi.credentials.js']) {
@@ -255,6 +260,78 @@ test('Map Automatically: fields come from the input keys; an item without the ID
 	);
 });
 
+test('Identify Contact By: look-ups in both mapping modes; partial matches ignored, a missing one skipped', async () => {
+	const rows = [
+		{ email: 'Ada@Example.com', jobTitle: 'CTO' },
+		{ email: 'nobody@example.com', jobTitle: 'CEO' },
+	];
+	const lookupNode = (id, name, position, provider, parameters) => ({
+		id,
+		name,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position,
+		parameters: { provider, resource: 'contact', operation: 'update', identifyBy: 'email', ...parameters, options: { ifNotFound: 'skip' } },
+		credentials: credentialRef(provider),
+	});
+	await cli.importWorkflows([
+		workflow(
+			'chE2eLookup00001',
+			'Look-ups',
+			[
+				trigger,
+				{
+					id: 'f0000000-0000-4000-8000-000000000021',
+					name: 'Rows',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [200, 0],
+					parameters: { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` },
+				},
+				lookupNode('f0000000-0000-4000-8000-000000000022', 'LeadLex by email', [400, -100], 'leadLex', {
+					lookupValue: '={{ $json.email }}',
+					updateFields: { jobTitle: '={{ $json.jobTitle }}' },
+				}),
+				lookupNode('f0000000-0000-4000-8000-000000000023', 'Raze by email', [400, 100], 'raze', { mappingMode: 'autoMapInputData' }),
+			],
+			{
+				...chain('Start', 'Rows'),
+				Rows: { main: [[{ node: 'LeadLex by email', type: 'main', index: 0 }, { node: 'Raze by email', type: 'main', index: 0 }]] },
+			},
+		),
+	]);
+	await sandbox.reset();
+	// Each vendor holds Ada and a contact that only partly matches her email.
+	await sandbox.seed('leadLex', { id: 'll-ada', full_name: 'Ada', email: 'ada@example.com' });
+	await sandbox.seed('leadLex', { id: 'll-near', full_name: 'Ada Near', email: 'ada@example.com.au' });
+	await sandbox.seed('raze', { id: 'rz-near', name: 'Near', email: 'xada@example.com' });
+	await sandbox.seed('raze', { id: 'rz-ada', name: 'Ada', email: 'ADA@example.com' });
+	const r = await cli.execute('chE2eLookup00001');
+	assert.equal(r.code, 0, fail(r));
+
+	const skipped = (provider) => ({ notFound: true, provider, identifyBy: 'email', lookupValue: 'nobody@example.com' });
+	const leadLex = nodeOutput(r.run, 'LeadLex by email');
+	assert.deepEqual([leadLex[0].id, leadLex[0].jobTitle], ['ll-ada', 'CTO'], JSON.stringify(leadLex));
+	assert.deepEqual(leadLex[1], skipped('leadLex'));
+	const raze = nodeOutput(r.run, 'Raze by email');
+	assert.deepEqual([raze[0].id, raze[0].jobTitle], ['rz-ada', 'CTO'], JSON.stringify(raze));
+	assert.deepEqual(raze[1], skipped('raze'));
+
+	const requests = await sandbox.requests();
+	assert.deepEqual(
+		requests.filter((q) => q.method !== 'GET').map((q) => [q.vendor, q.method, q.path, q.body]).sort(),
+		[
+			['leadLex', 'PATCH', '/v1/contacts/ll-ada', { job_title: 'CTO' }],
+			// Map Automatically: the email key finds the contact and is not sent as a field.
+			['raze', 'PUT', '/external/v1/contacts/rz-ada', { position: 'CTO' }],
+		],
+	);
+	assert.equal((await sandbox.contact('leadLex', 'll-near')).job_title, null, 'the partial match is untouched');
+	assert.equal((await sandbox.contact('raze', 'rz-near')).position, null, 'the partial match is untouched');
+});
+
+const toolQuery = (tool, args) => (currentLine().n8n.startsWith('1.') ? args : { [tool]: args });
+
 test('AI agent tool: contactHubTool runs under Tool Executor with $fromAI arguments, no LLM', async () => {
 	await cli.importWorkflows([
 		workflow(
@@ -268,7 +345,8 @@ test('AI agent tool: contactHubTool runs under Tool Executor with $fromAI argume
 					type: '@n8n/n8n-nodes-langchain.toolExecutor',
 					typeVersion: 1,
 					position: [200, 0],
-					parameters: { query: JSON.stringify({ Update_Raze_contact: { contactId: DEMO_CONTACT.raze, name: 'Ada Lovelace' } }) },
+					// n8n 1.x hands the query to the tool as it is; 2.x keys it by the tool's name
+					parameters: { query: JSON.stringify(toolQuery('Update_Raze_contact', { contactId: DEMO_CONTACT.raze, name: 'Ada Lovelace' })) },
 				},
 				{
 					id: 'f0000000-0000-4000-8000-000000000005',
@@ -398,7 +476,10 @@ async function nothingOn(port) {
 	}
 }
 
-test('npm start: sandbox + n8n with the example set up, Ctrl-C stops both, a rerun reuses the folder', async () => {
+// npm start links the repository, whose own n8n-workflow is the default line's.
+const startSkip = !currentLine().isDefault && 'npm start runs on the default line only';
+
+test('npm start: sandbox + n8n with the example set up, Ctrl-C stops both, a rerun reuses the folder', { skip: startSkip }, async () => {
 	const port = await freePort();
 	const sandboxPort = await freePort();
 	const args = ['--folder', join(userFolder, 'dev'), '--port', String(port), '--sandbox-port', String(sandboxPort)];

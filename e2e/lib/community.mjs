@@ -1,6 +1,6 @@
-// Put a community-node package where n8n 2.8.4 loads community packages from.
+// Put a community-node package where n8n loads community packages from.
 //
-// How n8n 2.8.4 loads them (n8n/dist/modules/community-packages/community-packages.module.js
+// How n8n 2.8.4 loads them (1.123 and 2.40 the same way) (n8n/dist/modules/community-packages/community-packages.module.js
 // and n8n/dist/load-nodes-and-credentials.js): the community-packages module adds
 // `<N8N_USER_FOLDER>/.n8n/nodes/node_modules` to the folders scanned at startup; every
 // folder there named `n8n-nodes-*` or `@*/n8n-nodes-*` is read by n8n-core's
@@ -15,6 +15,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+
+import { lineNpmEnv } from './lines.mjs';
 
 /** `<userFolder>/.n8n/nodes` */
 export function nodesDir(userFolder) {
@@ -32,8 +34,9 @@ function ensureNodesPackageJson(userFolder) {
 	return dir;
 }
 
+// npm runs on the current line's Node, as the user of that n8n would run it.
 function npm(args, cwd, timeoutMs = 5 * 60 * 1000) {
-	const r = spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: timeoutMs });
+	const r = spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: lineNpmEnv() });
 	if (r.status !== 0) {
 		throw new Error(`npm ${args.join(' ')} (in ${cwd}) failed: ${r.status ?? r.signal}\n${r.stdout}\n${r.stderr}`);
 	}

@@ -1,4 +1,5 @@
-// Run the pinned n8n: its CLI (import, execute) and its server (`n8n start`).
+// Run the current line's n8n (lines.mjs): its CLI (import, execute) and its server (`n8n start`),
+// on the line's Node binary.
 //
 // Every process is spawned as the leader of its own process group, so it and the
 // children it starts (n8n's task runner) are ended together by that group's id,
@@ -8,8 +9,9 @@ import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { N8N_MAIN } from './ensure-n8n.mjs';
+import { n8nMain } from './ensure-n8n.mjs';
 import { freePort, n8nEnv } from './env.mjs';
+import { currentLine, lineNodeBin } from './lines.mjs';
 
 const live = new Set(); // children started here and not yet exited
 
@@ -57,7 +59,10 @@ export function spawnGroup(command, args, { env = process.env, cwd, stdio = ['ig
 }
 
 function spawnN8n(args, env, stdio = ['ignore', 'pipe', 'pipe']) {
-	return spawnGroup(process.execPath, [N8N_MAIN, ...args], { env, stdio });
+	// The line's own Node: n8n's native modules were built for it, and n8n starts its task
+	// runners with process.execPath.
+	const line = currentLine(env ?? process.env);
+	return spawnGroup(lineNodeBin(line), [n8nMain(line), ...args], { env, stdio });
 }
 
 /** Stop a child we started: SIGTERM to its group, then SIGKILL after `graceMs`. */
