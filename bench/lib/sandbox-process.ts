@@ -13,6 +13,7 @@ export interface SandboxStats {
 	total: number;
 	byVendor: Record<string, number>;
 	updatesApplied: Record<string, number>;
+	rateLimited: Record<string, number>;
 }
 
 export interface SandboxProcess {
@@ -54,11 +55,14 @@ export function killAllStartedSync(): void {
 	live.clear();
 }
 
-/** Starts the sandbox and resolves once it printed its listening line (or rejects within `startTimeoutMs`). */
-export async function startSandboxProcess(seedCount: number, startTimeoutMs = 60_000): Promise<SandboxProcess> {
+/**
+ * Starts the sandbox and resolves once it printed its listening line (or rejects within `startTimeoutMs`).
+ * `extraArgs` are more CLI flags, e.g. ['--latency-ms', '50'].
+ */
+export async function startSandboxProcess(seedCount: number, startTimeoutMs = 60_000, extraArgs: string[] = []): Promise<SandboxProcess> {
 	const child = spawn(
 		process.execPath,
-		[TS_NODE_BIN, '--transpile-only', 'test/sandbox/cli.ts', '--port', '0', '--quiet', '--no-record', '--seed-count', String(seedCount)],
+		[TS_NODE_BIN, '--transpile-only', 'test/sandbox/cli.ts', '--port', '0', '--quiet', '--no-record', '--seed-count', String(seedCount), ...extraArgs],
 		{ cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	live.add(child);

@@ -89,14 +89,27 @@ export class SandboxProcess {
 		return (await this.#admin('POST', '/seed-many', { vendor, count, prefix })).ids;
 	}
 
-	/** { total, byVendor, updatesApplied } */
+	/** { total, byVendor, updatesApplied, rateLimited } */
 	stats() {
 		return this.#admin('GET', '/stats');
 	}
 
-	/** A fixed-window rate limit ({ limit, windowMs }); `spec` null clears it. See test/sandbox/README.md. */
+	/**
+	 * A fixed-window limit per (vendor, API key): { limit, windowMs, resetFormat?: 'unix'|'delta', signals?: 'documented'|'none' };
+	 * `spec` null clears it. See test/sandbox/README.md.
+	 */
 	setRateLimit(vendor, spec) {
 		return this.#admin('POST', '/rate-limit', { vendor, ...(spec ?? { limit: null }) });
+	}
+
+	/** A cap per (vendor, API key) per UTC day; `limit` null clears it. */
+	setDailyCap(vendor, limit) {
+		return this.#admin('POST', '/daily-cap', { vendor, limit });
+	}
+
+	/** Every vendor answer (or only `vendor`'s) is sent `ms` after the request was handled. */
+	setLatency(ms, vendor) {
+		return this.#admin('POST', '/latency', { ms, vendor });
 	}
 
 	/** Seeded chaos (`spec` null clears it). */

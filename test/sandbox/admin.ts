@@ -5,7 +5,7 @@
 import { SANDBOX_KEYS, SEED_IDS, VENDORS } from './constants';
 import { json, plainNotFound, type ParsedBody, type Reply } from './http';
 import type { SandboxServer } from './server';
-import type { BlandFindAnswer, ChaosSpec, FaultSpec, RazeListShape, Vendor } from './types';
+import type { BlandFindAnswer, ChaosSpec, FaultSpec, RateLimitSpec, RateSignals, RazeListShape, ResetFormat, Vendor } from './types';
 import { isPlainObject } from './vendor';
 
 type Body = Record<string, unknown>;
@@ -22,6 +22,15 @@ function objectBody(body: ParsedBody): Body {
 function onFlag(body: Body): boolean {
 	if (typeof body.on !== 'boolean') throw new Error('body must be {"on": true|false}');
 	return body.on;
+}
+
+/** `{limit, windowMs, resetFormat?, signals?}` of an admin body; null when limit is null or absent. */
+function rateLimitSpec(b: Body): RateLimitSpec | null {
+	if (b.limit === null || b.limit === undefined) return null;
+	const spec: RateLimitSpec = { limit: Number(b.limit), windowMs: Number(b.windowMs) };
+	if (b.resetFormat !== undefined) spec.resetFormat = b.resetFormat as ResetFormat;
+	if (b.signals !== undefined) spec.signals = b.signals as RateSignals;
+	return spec;
 }
 
 /** Answers one admin call; `path` is what follows /__sandbox. Bad input is a 400 `{ error }`. */
@@ -76,8 +85,17 @@ export function handleAdmin(sandbox: SandboxServer, method: string, path: string
 			}
 			case 'POST /rate-limit': {
 				const b = objectBody(body);
-				const spec = b.limit === null || b.limit === undefined ? null : { limit: Number(b.limit), windowMs: Number(b.windowMs) };
-				sandbox.setRateLimit(b.vendor as Vendor, spec);
+				sandbox.setRateLimit(b.vendor as Vendor, rateLimitSpec(b));
+				return ok();
+			}
+			case 'POST /daily-cap': {
+				const b = objectBody(body);
+				sandbox.setDailyCap(b.vendor as Vendor, b.limit === null || b.limit === undefined ? null : Number(b.limit));
+				return ok();
+			}
+			case 'POST /latency': {
+				const b = objectBody(body);
+				sandbox.setLatency(Number(b.ms), b.vendor === undefined || b.vendor === null ? undefined : (b.vendor as Vendor));
 				return ok();
 			}
 			case 'POST /bland-find':

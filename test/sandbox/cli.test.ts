@@ -120,14 +120,16 @@ describe('sandbox: command line', () => {
 
 	it('parses options', () => {
 		expect(parseArgs([])).toMatchObject({ port: 4010, seedCount: 0, quiet: false, record: true, log: true });
-		expect(parseArgs(['--port', '0', '--seed-count=5', '--hang-ms', '100', '--quiet', '--no-record'])).toEqual({
+		expect(parseArgs(['--port', '0', '--seed-count=5', '--hang-ms', '100', '--latency-ms', '50', '--quiet', '--no-record'])).toEqual({
 			port: 0,
 			seedCount: 5,
 			hangMs: 100,
+			latencyMs: 50,
 			quiet: true,
 			log: false,
 			record: false,
 		});
 		expect(() => parseArgs(['--port', 'abc'])).toThrow(/--port/);
+		expect(() => parseArgs(['--latency-ms', '-5'])).toThrow(/--latency-ms/);
 	});
 });

@@ -1,11 +1,11 @@
 /**
- * Command line: npx ts-node --transpile-only test/sandbox/cli.ts [--port 4010] [--seed-count N] [--hang-ms N] [--quiet] [--no-record]
+ * Command line: npx ts-node --transpile-only test/sandbox/cli.ts [--port 4010] [--seed-count N] [--hang-ms N] [--latency-ms N] [--quiet] [--no-record]
  * First line of output is always `sandbox listening on http://127.0.0.1:PORT` (scripts parse it).
  */
 import { SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS } from './index';
 import type { SandboxOptions } from './types';
 
-const USAGE = `usage: cli.ts [--port N (default 4010, 0 = any free port)] [--seed-count N] [--hang-ms N] [--quiet] [--no-record]
+const USAGE = `usage: cli.ts [--port N (default 4010, 0 = any free port)] [--seed-count N] [--hang-ms N] [--latency-ms N] [--quiet] [--no-record]
 The sandbox listens on 127.0.0.1 only.`;
 
 interface CliOptions extends SandboxOptions {
@@ -31,6 +31,9 @@ export function parseArgs(argv: string[]): CliOptions {
 				break;
 			case '--hang-ms':
 				options.hangMs = intOf(flag, value());
+				break;
+			case '--latency-ms':
+				options.latencyMs = intOf(flag, value());
 				break;
 			case '--quiet':
 				options.quiet = true;

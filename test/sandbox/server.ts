@@ -24,6 +24,7 @@ import { DEFAULT_MODES, type RateInfo, type VendorModes, type VendorModule } fro
 import { VENDOR_MODULES } from './vendors';
 
 const MAX_HANG_MS = 10 * 60 * 1000;
+const MAX_LATENCY_MS = 10 * 60 * 1000;
 const DEFAULT_SEED_PREFIX = 'contact';
 
 function perVendor<T>(make: (vendor: Vendor) => T): Record<Vendor, T> {
@@ -51,12 +52,29 @@ function resolveVendor(rawPath: string): { vendor: Vendor | null; path: string }
 interface Exchange {
 	req: IncomingMessage;
 	res: ServerResponse;
+	vendor: Vendor | null;
+	/** reset() count at arrival: an answer delayed across a reset is not counted in the new stats. */
+	generation: number;
+	/** The recorded entry, completed with status and doneAt when answered (absent when recording is off). */
+	record?: RecordedRequest;
 	method: string;
 	rawPath: string;
 	/** Path after the vendor prefix (the raw path for unknown vendors). */
 	path: string;
 	body: ParsedBody;
 	at: number;
+}
+
+/** Fills in what was sent (null: no answer) and when. */
+function complete(ex: Exchange, status: number | null): void {
+	if (!ex.record || ex.record.doneAt !== undefined) return;
+	ex.record.status = status;
+	ex.record.doneAt = Date.now();
+}
+
+function checkLatency(ms: unknown): number {
+	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new Error('latency must be a number of ms ≥ 0');
+	return Math.min(ms, MAX_LATENCY_MS);
 }
 
 function withHeaders(reply: Reply, headers: Record<string, string>): Reply {
@@ -72,6 +90,7 @@ export class SandboxServer implements Sandbox {
 	private readonly server: Server;
 	private readonly sockets = new Set<Socket>();
 	private readonly hangs = new Set<NodeJS.Timeout>();
+	private readonly delayed = new Set<NodeJS.Timeout>();
 	private readonly routers = perVendor((v) => new Router(VENDOR_MODULES[v].routes));
 	private readonly faults = new FaultPlan();
 	private readonly rateLimiter = new RateLimiter();
@@ -79,9 +98,12 @@ export class SandboxServer implements Sandbox {
 	private counters = this.zeroCounters();
 	private rejectUnknown = false;
 	private modes: VendorModes = { ...DEFAULT_MODES };
+	private generation = 0;
 	private recording: boolean;
 	private readonly seedCount: number;
 	private readonly hangMs: number;
+	private readonly startLatencyMs: number;
+	private latency: { all: number; byVendor: Partial<Record<Vendor, number>> };
 	private readonly log: boolean;
 	private closing: Promise<void> | undefined;
 
@@ -91,6 +113,8 @@ export class SandboxServer implements Sandbox {
 		const hangMs = options.hangMs ?? 30_000;
 		if (!(hangMs >= 0)) throw new Error('hangMs must be ≥ 0');
 		this.hangMs = Math.min(hangMs, MAX_HANG_MS);
+		this.startLatencyMs = checkLatency(options.latencyMs ?? 0);
+		this.latency = { all: this.startLatencyMs, byVendor: {} };
 		this.log = options.log ?? false;
 		this.recording = options.record ?? true;
 		this.server = createServer((req, res) => void this.onRequest(req, res));
@@ -131,7 +155,9 @@ export class SandboxServer implements Sandbox {
 		this.rateLimiter.clear();
 		this.rejectUnknown = false;
 		this.modes = { ...DEFAULT_MODES };
+		this.latency = { all: this.startLatencyMs, byVendor: {} };
 		this.counters = this.zeroCounters();
+		this.generation += 1;
 	}
 
 	seed(vendor: Vendor, contact: Record<string, unknown> & { id: string }): void {
@@ -173,6 +199,21 @@ export class SandboxServer implements Sandbox {
 		this.rateLimiter.set(vendor, spec);
 	}
 
+	setDailyCap(vendor: Vendor, limit: number | null): void {
+		assertVendor(vendor);
+		this.rateLimiter.setDailyCap(vendor, limit);
+	}
+
+	setLatency(ms: number, vendor?: Vendor): void {
+		const checked = checkLatency(ms);
+		if (vendor === undefined) {
+			this.latency = { all: checked, byVendor: {} };
+			return;
+		}
+		assertVendor(vendor);
+		this.latency.byVendor[vendor] = checked;
+	}
+
 	setRejectUnknownFields(on: boolean): void {
 		this.rejectUnknown = on;
 	}
@@ -196,6 +237,7 @@ export class SandboxServer implements Sandbox {
 			total: this.counters.total,
 			byVendor: { ...this.counters.byVendor },
 			updatesApplied: { ...this.counters.updatesApplied },
+			rateLimited: { ...this.counters.rateLimited },
 		};
 	}
 
@@ -206,8 +248,9 @@ export class SandboxServer implements Sandbox {
 
 	close(): Promise<void> {
 		this.closing ??= new Promise<void>((resolve) => {
-			for (const timer of this.hangs) clearTimeout(timer);
+			for (const timer of [...this.hangs, ...this.delayed]) clearTimeout(timer);
 			this.hangs.clear();
+			this.delayed.clear();
 			this.server.close(() => resolve());
 			for (const socket of this.sockets) socket.destroy();
 			this.server.closeAllConnections();
@@ -216,7 +259,7 @@ export class SandboxServer implements Sandbox {
 	}
 
 	private zeroCounters() {
-		return { total: 0, byVendor: perVendor(() => 0), updatesApplied: perVendor(() => 0) };
+		return { total: 0, byVendor: perVendor(() => 0), updatesApplied: perVendor(() => 0), rateLimited: perVendor(() => 0) };
 	}
 
 	private seedAll(): void {
@@ -244,11 +287,12 @@ export class SandboxServer implements Sandbox {
 
 		const body = parseBody(raw ?? '');
 		const { vendor, path } = resolveVendor(rawPath);
-		const ex: Exchange = { req, res, method, rawPath, path, body, at };
+		const ex: Exchange = { req, res, vendor, generation: this.generation, method, rawPath, path, body, at };
 		this.counters.total += 1;
 		if (this.recording) {
 			const recorded = body.invalidJson ? body.raw : body.json;
-			this.requests.push({ vendor, method, path, rawPath, headers: req.headers, body: recorded, at });
+			ex.record = { vendor, method, path, rawPath, headers: req.headers, body: recorded, at };
+			this.requests.push(ex.record);
 		}
 		if (raw === null) return this.finish(ex, json(413, { error: 'payload_too_large' }));
 		if (vendor === null) return this.finish(ex, plainNotFound(method, rawPath));
@@ -270,7 +314,7 @@ export class SandboxServer implements Sandbox {
 		const decision = this.faults.next(module.vendor);
 		if (decision?.phase === 'before') return this.fault(module, decision, ex);
 
-		const rate = this.rateLimiter.hit(module.vendor);
+		const rate = this.rateLimiter.hit(module.vendor, module.presentedKey(ex.req.headers));
 		let reply: Reply;
 		if (rate?.limited) reply = module.rateLimited(rate.info);
 		else reply = this.runRoute(module, match, q >= 0 ? ex.path.slice(q + 1) : '', ex);
@@ -314,20 +358,25 @@ export class SandboxServer implements Sandbox {
 				return this.finish(ex, decorate({ status: 200, headers, raw: module.malformedJson }), decision);
 			}
 			case 'status429': {
+				const now = Date.now();
 				const info: RateInfo = {
 					limit: this.rateLimiter.limitOf(module.vendor) ?? module.planLimit ?? 0,
 					remaining: 0,
-					resetAtMs: Date.now() + 1000,
+					resetAtMs: now + 1000,
 					retryAfterSec: 1,
+					nowMs: now,
+					...this.rateLimiter.formatOf(module.vendor),
 				};
 				return this.finish(ex, decorate(module.rateLimited(info)), decision);
 			}
 			case 'reset':
 				this.logLine(ex, 'reset', decision);
+				complete(ex, null);
 				ex.req.socket.destroy();
 				return;
 			case 'hang':
 				this.logLine(ex, `hang ${this.hangMs}ms`, decision);
+				ex.req.socket.once('close', () => complete(ex, null));
 				return this.hang(ex.req.socket);
 		}
 	}
@@ -345,8 +394,21 @@ export class SandboxServer implements Sandbox {
 		});
 	}
 
+	/** Sends a reply, after the vendor's latency if one is set (the request was already counted and applied). */
 	private finish(ex: Exchange, reply: Reply, decision?: Decision): void {
+		const delay = ex.vendor === null ? 0 : (this.latency.byVendor[ex.vendor] ?? this.latency.all);
+		if (delay === 0) return this.write(ex, reply, decision);
+		const timer = setTimeout(() => {
+			this.delayed.delete(timer);
+			this.write(ex, reply, decision);
+		}, delay);
+		this.delayed.add(timer);
+	}
+
+	private write(ex: Exchange, reply: Reply, decision?: Decision): void {
 		send(ex.res, reply);
+		complete(ex, reply.status);
+		if (reply.status === 429 && ex.vendor !== null && ex.generation === this.generation) this.counters.rateLimited[ex.vendor] += 1;
 		this.logLine(ex, String(reply.status), decision);
 	}
 

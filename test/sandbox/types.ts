@@ -12,7 +12,12 @@ export interface RecordedRequest {
 	headers: Record<string, string | string[] | undefined>;
 	/** Parsed JSON, or the raw string if it is not JSON, undefined if there was no body. */
 	body: unknown;
+	/** Arrival, ms epoch. */
 	at: number;
+	/** The status sent; null for a reset or a hang (no answer); undefined until answered. */
+	status?: number | null;
+	/** When the answer was sent (or the socket destroyed), ms epoch; undefined until then. */
+	doneAt?: number;
 }
 
 export type FaultKind = 'status500' | 'status502Html' | 'hang' | 'reset' | 'malformedJson';
@@ -42,9 +47,19 @@ export type BlandFindAnswer = 'match' | 'unrelated';
 /** Raze's list answer: 'documented' (`data.contacts` + `data.pagination`) or 'code' (Raze's published code: `data` array + top-level `pagination`). */
 export type RazeListShape = 'documented' | 'code';
 
+/** How X-RateLimit-Reset is written: Unix seconds (LeadLex, Raze) or seconds from now. */
+export type ResetFormat = 'unix' | 'delta';
+
+/** 'documented': the vendor's wait hints; 'none': a 429 with no hint at all (no Retry-After, X-RateLimit-*, retry_after). */
+export type RateSignals = 'documented' | 'none';
+
 export interface RateLimitSpec {
 	limit: number;
 	windowMs: number;
+	/** Default 'unix'. */
+	resetFormat?: ResetFormat;
+	/** Default 'documented'. */
+	signals?: RateSignals;
 }
 
 export interface SandboxOptions {
@@ -58,12 +73,16 @@ export interface SandboxOptions {
 	log?: boolean;
 	/** Record requests into `requests`; default true. */
 	record?: boolean;
+	/** Delay of every vendor answer in ms (setLatency); reset() returns to it. Default 0. */
+	latencyMs?: number;
 }
 
 export interface SandboxStats {
 	total: number;
 	byVendor: Record<Vendor, number>;
 	updatesApplied: Record<Vendor, number>;
+	/** 429s sent, chaos ones included. */
+	rateLimited: Record<Vendor, number>;
 }
 
 export type Contact = Record<string, unknown> & { id: string };
@@ -86,7 +105,12 @@ export interface Sandbox {
 	getContact(vendor: Vendor, id: string): Record<string, unknown> | undefined;
 	addFault(spec: FaultSpec): void;
 	setChaos(spec: ChaosSpec | null): void;
+	/** A fixed window per (vendor, API key presented); null removes it. */
 	setRateLimit(vendor: Vendor, spec: RateLimitSpec | null): void;
+	/** A cap per (vendor, API key) per UTC day; null removes it. */
+	setDailyCap(vendor: Vendor, limit: number | null): void;
+	/** Each vendor answer (or only `vendor`'s) is sent `ms` after the request was handled. */
+	setLatency(ms: number, vendor?: Vendor): void;
 	setRejectUnknownFields(on: boolean): void;
 	/** What POST /v1/contacts/find answers (Bland AI); reset() restores 'match'. */
 	setBlandFindAnswer(answer: BlandFindAnswer): void;

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 import type { ParsedBody, Reply } from './http';
-import type { BlandFindAnswer, Contact, RazeListShape, Vendor } from './types';
+import type { BlandFindAnswer, Contact, RateSignals, RazeListShape, ResetFormat, Vendor } from './types';
 
 /** What a key may do: read-only keys get 'read'. */
 export type Scope = 'read' | 'write';
@@ -16,6 +16,31 @@ export interface RateInfo {
 	resetAtMs: number;
 	/** Whole seconds a client should wait (≥ 1). */
 	retryAfterSec: number;
+	/** When the request was counted, epoch milliseconds. */
+	nowMs: number;
+	resetFormat: ResetFormat;
+	signals: RateSignals;
+}
+
+/** X-RateLimit-Limit/Remaining/Reset (Reset in the configured format); none when signals are 'none'. */
+export function xRateLimitHeaders(info: RateInfo): Record<string, string> {
+	if (info.signals === 'none') return {};
+	const reset = info.resetFormat === 'delta' ? Math.max(0, Math.ceil((info.resetAtMs - info.nowMs) / 1000)) : Math.ceil(info.resetAtMs / 1000);
+	return {
+		'x-ratelimit-limit': String(info.limit),
+		'x-ratelimit-remaining': String(info.remaining),
+		'x-ratelimit-reset': String(reset),
+	};
+}
+
+/** "Rate limit exceeded." with the wait in words, unless signals are 'none' (then no hint at all). */
+export function rateLimitMessage(info: RateInfo): string {
+	return info.signals === 'none' ? 'Rate limit exceeded.' : `Rate limit exceeded. Try again in ${info.retryAfterSec} seconds.`;
+}
+
+/** A Retry-After header, unless signals are 'none'. */
+export function retryAfterHeader(info: RateInfo): Record<string, string> {
+	return info.signals === 'none' ? {} : { 'retry-after': String(info.retryAfterSec) };
 }
 
 export interface HandlerContext {
@@ -64,6 +89,8 @@ export interface VendorModule {
 	rateLimited(info: RateInfo): Reply;
 	/** Headers sent on every response while a rate limit is configured (vendors that document them). */
 	rateLimitHeaders?(info: RateInfo): Record<string, string>;
+	/** The API key a request presents (whether valid or not), which rate limits count by; '' for none. */
+	presentedKey(headers: IncomingHttpHeaders): string;
 	/** The documented plan limit shown in X-RateLimit-Limit when a chaos 429 fires without a configured limit. */
 	planLimit?: number;
 	/** A truncated JSON body, for the malformedJson fault. */

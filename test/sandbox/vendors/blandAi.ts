@@ -10,6 +10,7 @@ import {
 	generatedPhone,
 	isoMillis,
 	isPlainObject,
+	retryAfterHeader,
 	unknownFields,
 	type AuthResult,
 	type HandlerContext,
@@ -187,8 +188,8 @@ export const blandAi: VendorModule = {
 	invalidJson: () => error(400, 'INVALID_JSON', 'Request body is not valid JSON'),
 	internalError: () => error(500, 'INTERNAL_SERVER_ERROR', 'An unexpected error occurred'),
 	// Bland documents no rate limit; a Retry-After header is the most common signal.
-	rateLimited: (info) =>
-		error(429, 'RATE_LIMITED', 'Too many requests, please slow down', { 'retry-after': String(info.retryAfterSec) }),
+	presentedKey: (headers) => headers.authorization ?? '',
+	rateLimited: (info) => error(429, 'RATE_LIMITED', 'Too many requests, please slow down', retryAfterHeader(info)),
 	malformedJson: '{"data": {"id": ',
 	demoContact: () =>
 		// From the page's response example (before the update it shows).

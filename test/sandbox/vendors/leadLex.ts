@@ -16,10 +16,12 @@ import {
 	isoSeconds,
 	isPlainObject,
 	pageOf,
+	rateLimitMessage,
+	retryAfterHeader,
 	unknownFields,
+	xRateLimitHeaders,
 	type AuthResult,
 	type HandlerContext,
-	type RateInfo,
 	type VendorModule,
 } from '../vendor';
 
@@ -115,14 +117,6 @@ function listContacts(ctx: HandlerContext): Reply {
 	return json(200, { data: { contacts: items.map(listItem) }, meta: { page: pageNo, per_page: size, total: matches.length } });
 }
 
-function rateLimitHeaders(info: RateInfo): Record<string, string> {
-	return {
-		'x-ratelimit-limit': String(info.limit),
-		'x-ratelimit-remaining': String(info.remaining),
-		'x-ratelimit-reset': String(Math.ceil(info.resetAtMs / 1000)),
-	};
-}
-
 function makeContact({ id, ...fields }: Record<string, unknown> & { id: string }): Contact {
 	const now = isoSeconds();
 	return {
@@ -154,14 +148,12 @@ export const leadLex: VendorModule = {
 		error(403, 'insufficient_permissions', 'This API key does not have the write:contacts permission required for this request'),
 	invalidJson: () => error(400, 'validation_error', 'Request body is not valid JSON'),
 	internalError: () => error(500, 'internal_error', 'Internal server error'),
-	rateLimitHeaders,
+	presentedKey: (headers) => bearerToken(headers) ?? headers.authorization ?? '',
+	rateLimitHeaders: xRateLimitHeaders,
 	planLimit: 50, // Pro plan: 50/min
 	// Docs name the X-RateLimit-* headers; they are silent on Retry-After, which is added as most gateways do.
 	rateLimited: (info) =>
-		error(429, 'rate_limited', `Rate limit exceeded. Try again in ${info.retryAfterSec} seconds.`, undefined, {
-			...rateLimitHeaders(info),
-			'retry-after': String(info.retryAfterSec),
-		}),
+		error(429, 'rate_limited', rateLimitMessage(info), undefined, { ...xRateLimitHeaders(info), ...retryAfterHeader(info) }),
 	malformedJson: '{"data": {"id": ',
 	decorate: (reply) => ({ ...reply, headers: { ...reply.headers, 'x-request-id': `req_${randomUUID()}` } }),
 	demoContact: () =>

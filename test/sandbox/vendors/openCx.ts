@@ -13,6 +13,7 @@ import {
 	generatedPhone,
 	isoMillis,
 	isPlainObject,
+	retryAfterHeader,
 	unknownFields,
 	type AuthResult,
 	type HandlerContext,
@@ -163,8 +164,11 @@ export const openCx: VendorModule = {
 	invalidJson: () => badRequest("Body is not valid JSON but content-type is set to 'application/json'"),
 	internalError: () => error(500, 'Internal Server Error'),
 	// The page documents 100 requests/minute but no headers; Retry-After is the assumed signal.
+	presentedKey: (headers) => bearerToken(headers) ?? headers.authorization ?? '',
 	rateLimited: (info) =>
-		error(429, `Rate limit exceeded, retry in ${info.retryAfterSec} seconds`, { 'retry-after': String(info.retryAfterSec) }),
+		info.signals === 'none'
+			? error(429, 'Rate limit exceeded')
+			: error(429, `Rate limit exceeded, retry in ${info.retryAfterSec} seconds`, retryAfterHeader(info)),
 	malformedJson: '{"contact": {"id": ',
 	demoContact: () =>
 		// The page has no example contact; this one is invented but shaped like the request body.

@@ -15,10 +15,11 @@ import {
 	isoSeconds,
 	isPlainObject,
 	pageOf,
+	rateLimitMessage,
 	unknownFields,
+	xRateLimitHeaders,
 	type AuthResult,
 	type HandlerContext,
-	type RateInfo,
 	type VendorModule,
 } from '../vendor';
 
@@ -38,9 +39,16 @@ function notFound(id: string): Reply {
 	return error(404, 'NOT_FOUND', 'Contact not found', { id });
 }
 
-function authenticate(headers: { 'x-api-key'?: string | string[]; authorization?: string }): AuthResult {
+type RazeHeaders = { 'x-api-key'?: string | string[]; authorization?: string };
+
+/** X-API-Key, else a Bearer token; '' for none. */
+function presentedKey(headers: RazeHeaders): string {
 	const header = headers['x-api-key'];
-	const key = (Array.isArray(header) ? header[0] : header) || bearerToken(headers);
+	return (Array.isArray(header) ? header[0] : header) || bearerToken(headers) || '';
+}
+
+function authenticate(headers: RazeHeaders): AuthResult {
+	const key = presentedKey(headers);
 	if (!key) {
 		return { ok: false, reply: error(401, 'MISSING_API_KEY', 'API key is required. Send it in the X-API-Key header.') };
 	}
@@ -142,14 +150,6 @@ function listContacts(ctx: HandlerContext): Reply {
 	return json(200, { success: true, data: items, pagination });
 }
 
-function rateLimitHeaders(info: RateInfo): Record<string, string> {
-	return {
-		'x-ratelimit-limit': String(info.limit),
-		'x-ratelimit-remaining': String(info.remaining),
-		'x-ratelimit-reset': String(Math.ceil(info.resetAtMs / 1000)),
-	};
-}
-
 function makeContact({ id, ...fields }: Record<string, unknown> & { id: string }): Contact {
 	const now = isoSeconds();
 	return {
@@ -186,22 +186,15 @@ export const raze: VendorModule = {
 		}),
 	invalidJson: () => error(400, 'VALIDATION_ERROR', 'Request body is not valid JSON'),
 	internalError: () => error(500, 'INTERNAL_ERROR', 'An internal error occurred'),
-	rateLimitHeaders,
+	presentedKey,
+	rateLimitHeaders: xRateLimitHeaders,
 	planLimit: 1000, // Pro plan: 1,000/hour
 	// Documented: X-RateLimit-* headers and retry_after in the body, and no Retry-After header.
-	rateLimited: (info) =>
-		json(
-			429,
-			{
-				success: false,
-				error: {
-					code: 'RATE_LIMIT_EXCEEDED',
-					message: `Rate limit exceeded. Try again in ${info.retryAfterSec} seconds.`,
-					retry_after: info.retryAfterSec,
-				},
-			},
-			rateLimitHeaders(info),
-		),
+	rateLimited: (info) => {
+		const hint = info.signals === 'none' ? {} : { retry_after: info.retryAfterSec };
+		const body = { code: 'RATE_LIMIT_EXCEEDED', message: rateLimitMessage(info), ...hint };
+		return json(429, { success: false, error: body }, xRateLimitHeaders(info));
+	},
 	malformedJson: '{"success": true, "data": {"id": ',
 	demoContact: () =>
 		// From the page's example response, as it was before the update the page shows.
