@@ -332,6 +332,76 @@ test('Identify Contact By: look-ups in both mapping modes; partial matches ignor
 
 const toolQuery = (tool, args) => (currentLine().n8n.startsWith('1.') ? args : { [tool]: args });
 
+test('Identify Contact By: look-ups in both mapping modes; partial matches ignored, a missing one skipped', async () => {
+	const rows = [
+		{ email: 'Ada@Example.com', jobTitle: 'CTO' },
+		{ email: 'nobody@example.com', jobTitle: 'CEO' },
+	];
+	const lookupNode = (id, name, position, provider, parameters) => ({
+		id,
+		name,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position,
+		parameters: { provider, resource: 'contact', operation: 'update', identifyBy: 'email', ...parameters, options: { ifNotFound: 'skip' } },
+		credentials: credentialRef(provider),
+	});
+	await cli.importWorkflows([
+		workflow(
+			'chE2eLookup00001',
+			'Look-ups',
+			[
+				trigger,
+				{
+					id: 'f0000000-0000-4000-8000-000000000021',
+					name: 'Rows',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [200, 0],
+					parameters: { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` },
+				},
+				lookupNode('f0000000-0000-4000-8000-000000000022', 'LeadLex by email', [400, -100], 'leadLex', {
+					lookupValue: '={{ $json.email }}',
+					updateFields: { jobTitle: '={{ $json.jobTitle }}' },
+				}),
+				lookupNode('f0000000-0000-4000-8000-000000000023', 'Raze by email', [400, 100], 'raze', { mappingMode: 'autoMapInputData' }),
+			],
+			{
+				...chain('Start', 'Rows'),
+				Rows: { main: [[{ node: 'LeadLex by email', type: 'main', index: 0 }, { node: 'Raze by email', type: 'main', index: 0 }]] },
+			},
+		),
+	]);
+	await sandbox.reset();
+	// Each vendor holds Ada and a contact that only partly matches her email.
+	await sandbox.seed('leadLex', { id: 'll-ada', full_name: 'Ada', email: 'ada@example.com' });
+	await sandbox.seed('leadLex', { id: 'll-near', full_name: 'Ada Near', email: 'ada@example.com.au' });
+	await sandbox.seed('raze', { id: 'rz-near', name: 'Near', email: 'xada@example.com' });
+	await sandbox.seed('raze', { id: 'rz-ada', name: 'Ada', email: 'ADA@example.com' });
+	const r = await cli.execute('chE2eLookup00001');
+	assert.equal(r.code, 0, fail(r));
+
+	const skipped = (provider) => ({ notFound: true, provider, identifyBy: 'email', lookupValue: 'nobody@example.com' });
+	const leadLex = nodeOutput(r.run, 'LeadLex by email');
+	assert.deepEqual([leadLex[0].id, leadLex[0].jobTitle], ['ll-ada', 'CTO'], JSON.stringify(leadLex));
+	assert.deepEqual(leadLex[1], skipped('leadLex'));
+	const raze = nodeOutput(r.run, 'Raze by email');
+	assert.deepEqual([raze[0].id, raze[0].jobTitle], ['rz-ada', 'CTO'], JSON.stringify(raze));
+	assert.deepEqual(raze[1], skipped('raze'));
+
+	const requests = await sandbox.requests();
+	assert.deepEqual(
+		requests.filter((q) => q.method !== 'GET').map((q) => [q.vendor, q.method, q.path, q.body]).sort(),
+		[
+			['leadLex', 'PATCH', '/v1/contacts/ll-ada', { job_title: 'CTO' }],
+			// Map Automatically: the email key finds the contact and is not sent as a field.
+			['raze', 'PUT', '/external/v1/contacts/rz-ada', { position: 'CTO' }],
+		],
+	);
+	assert.equal((await sandbox.contact('leadLex', 'll-near')).job_title, null, 'the partial match is untouched');
+	assert.equal((await sandbox.contact('raze', 'rz-near')).position, null, 'the partial match is untouched');
+});
+
 test('AI agent tool: contactHubTool runs under Tool Executor with $fromAI arguments, no LLM', async () => {
 	await cli.importWorkflows([
 		workflow(
