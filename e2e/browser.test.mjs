@@ -236,3 +236,57 @@ test('Mapping Mode: Map Automatically swaps Contact ID and Update Fields for Con
 	await ndv.locator('[data-test-id="parameter-input-contactId"]').waitFor();
 	await updateFields(ndv).waitFor();
 });
+
+test('Identify Contact By: each provider offers the look-ups its vendor documents; a look-up replaces Contact ID', async () => {
+	const ndv = page.locator('[data-test-id="ndv"]');
+	const OFFERED = {
+		blandAi: ['Contact ID', 'Email', 'Phone', 'External ID'],
+		openCx: ['Contact ID', 'Email', 'Phone'],
+		raze: ['Contact ID', 'Email'],
+		leadLex: ['Contact ID', 'Email'],
+	};
+	const VALUE_LABEL = { Email: 'Contact Email', Phone: 'Contact Phone', 'External ID': 'Contact External ID' };
+	const identifyBy = ndv.locator('[data-test-id="parameter-input-identifyBy"]');
+	const choose = async (option) => {
+		await identifyBy.click();
+		// An option's accessible name includes its description: find it by its first line.
+		await visibleList().getByRole('option').filter({ hasText: new RegExp(`^${option}`) }).first().click();
+		await visibleList().waitFor({ state: 'hidden' }).catch(() => undefined);
+	};
+	const label = async (name) => (await ndv.locator(`label[for="${name}"]`).first().innerText()).split('\n')[0].trim();
+
+	for (const vendor of Object.keys(OFFERED)) {
+		await chooseProvider(ndv, vendor);
+		await identifyBy.click();
+		await visibleList().getByRole('option').first().waitFor();
+		const offered = (await visibleList().getByRole('option').allInnerTexts()).map((text) => text.split('\n')[0].trim());
+		await identifyBy.click();
+		await visibleList().waitFor({ state: 'hidden' }).catch(() => undefined);
+		assert.deepEqual(offered, OFFERED[vendor], `${LABEL[vendor]}: Identify Contact By options`);
+
+		for (const option of OFFERED[vendor].slice(1)) {
+			await choose(option);
+			await ndv.locator('[data-test-id="parameter-input-lookupValue"]').waitFor();
+			assert.equal(await label('lookupValue'), VALUE_LABEL[option], `${LABEL[vendor]} by ${option}`);
+			assert.equal(await ndv.locator('[data-test-id="parameter-input-contactId"]').count(), 0, 'Contact ID is hidden');
+			if (vendor === 'blandAi' && option === 'Phone') {
+				await ndv.locator('[data-test-id="parameter-input-lookupValue"] input').fill('+1 415 555 0123');
+				await shot('node-identify-by.png');
+			}
+		}
+		await choose('Contact ID');
+		await ndv.locator('[data-test-id="parameter-input-contactId"]').waitFor();
+	}
+
+	// Map Automatically: the input key that holds the value, its default named after the choice.
+	await ndv.locator('[data-test-id="parameter-input-mappingMode"]').click();
+	await visibleList().getByRole('option').filter({ hasText: 'Map Automatically' }).click();
+	await choose('Email');
+	const lookupField = ndv.locator('[data-test-id="parameter-input-lookupField"] input');
+	await lookupField.waitFor();
+	assert.equal(await lookupField.inputValue(), 'email');
+	assert.equal(await label('lookupField'), 'Contact Email Field');
+	assert.equal(await ndv.locator('[data-test-id="parameter-input-contactIdField"]').count(), 0, 'Contact ID Field is hidden');
+	await choose('Contact ID');
+	await ndv.locator('[data-test-id="parameter-input-contactIdField"]').waitFor();
+});
