@@ -127,6 +127,16 @@ export class SandboxProcess {
 		return this.#admin('POST', '/bland-find', { answer });
 	}
 
+	/** The base URL for n8n's OpenAI credential: the scripted LLM, e.g. http://127.0.0.1:4010/openai/v1 */
+	llmBaseUrl() {
+		return `${this.url}/openai/v1`;
+	}
+
+	/** Every request to the scripted LLM: [{ method, path, headers, body, at, status }] (body has `messages`, `tools`). */
+	llmRequests() {
+		return this.#admin('GET', '/llm/requests');
+	}
+
 	/** Stop the sandbox (its process group). */
 	stop() {
 		return stopChild(this.child, { graceMs: 5000 });

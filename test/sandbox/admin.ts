@@ -110,6 +110,11 @@ export function handleAdmin(sandbox: SandboxServer, method: string, path: string
 			case 'POST /record':
 				sandbox.setRecord(onFlag(objectBody(body)));
 				return ok();
+			case 'GET /llm/requests':
+				return json(200, sandbox.llmRequests());
+			case 'DELETE /llm/requests':
+				sandbox.clearLlmRequests();
+				return ok();
 			case 'GET /stats':
 				return json(200, sandbox.stats());
 			default:

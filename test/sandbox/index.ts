@@ -13,6 +13,7 @@ export type {
 	ChaosSpec,
 	FaultKind,
 	FaultSpec,
+	LlmRequest,
 	RateLimitSpec,
 	RateSignals,
 	RazeListShape,

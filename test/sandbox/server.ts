@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 
 import { handleAdmin } from './admin';
+import { handleLlm, LLM_PREFIX } from './llm';
 import { ADMIN_PREFIX, SEED_IDS, VENDOR_PREFIXES, VENDORS } from './constants';
 import { FaultPlan, type Decision } from './faults';
 import { badGatewayHtml, json, parseBody, plainNotFound, readBody, send, type ParsedBody, type Reply } from './http';
@@ -12,6 +13,7 @@ import type {
 	ChaosSpec,
 	Contact,
 	FaultSpec,
+	LlmRequest,
 	RateLimitSpec,
 	RazeListShape,
 	RecordedRequest,
@@ -86,6 +88,7 @@ export class SandboxServer implements Sandbox {
 	url = '';
 	port = 0;
 	readonly requests: RecordedRequest[] = [];
+	private readonly llm: LlmRequest[] = [];
 
 	private readonly server: Server;
 	private readonly sockets = new Set<Socket>();
@@ -151,6 +154,7 @@ export class SandboxServer implements Sandbox {
 		this.contacts = perVendor(() => new Map<string, Contact>());
 		this.seedAll();
 		this.clearRequests();
+		this.llm.length = 0;
 		this.faults.clear();
 		this.rateLimiter.clear();
 		this.rejectUnknown = false;
@@ -228,6 +232,15 @@ export class SandboxServer implements Sandbox {
 		this.modes.razeListShape = shape;
 	}
 
+	llmRequests(): LlmRequest[] {
+		return structuredClone(this.llm);
+	}
+
+	/** Forgets the LLM requests (admin API). */
+	clearLlmRequests(): void {
+		this.llm.length = 0;
+	}
+
 	setRecord(on: boolean): void {
 		this.recording = on;
 	}
@@ -286,6 +299,7 @@ export class SandboxServer implements Sandbox {
 		}
 
 		const body = parseBody(raw ?? '');
+		if (rawPath === LLM_PREFIX || rawPath.startsWith(`${LLM_PREFIX}/`)) return this.answerLlm(req, res, method, rawPath, body, at);
 		const { vendor, path } = resolveVendor(rawPath);
 		const ex: Exchange = { req, res, vendor, generation: this.generation, method, rawPath, path, body, at };
 		this.counters.total += 1;
@@ -298,6 +312,15 @@ export class SandboxServer implements Sandbox {
 		if (vendor === null) return this.finish(ex, plainNotFound(method, rawPath));
 		this.counters.byVendor[vendor] += 1;
 		this.handleVendor(VENDOR_MODULES[vendor], ex);
+	}
+
+	/** The scripted LLM: recorded apart, never counted, delayed or faulted. */
+	private answerLlm(req: IncomingMessage, res: ServerResponse, method: string, rawPath: string, body: ParsedBody, at: number): void {
+		const path = rawPath.slice(LLM_PREFIX.length) || '/';
+		const reply = handleLlm(method, path, req.headers, body);
+		this.llm.push({ method, path, headers: req.headers, body: body.invalidJson ? body.raw : body.json, at, status: reply.status });
+		send(res, reply);
+		if (this.log) console.log(`[sandbox] ${method} ${rawPath} -> ${reply.status} (llm)`);
 	}
 
 	/** The vendor pipeline: route → fault(before) → rate limit → auth → scope → JSON → handler → fault(after). */

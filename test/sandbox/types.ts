@@ -20,6 +20,18 @@ export interface RecordedRequest {
 	doneAt?: number;
 }
 
+/** One request to the scripted LLM under /openai (kept apart from vendor requests and stats). */
+export interface LlmRequest {
+	method: string;
+	/** Path after /openai, with the query, e.g. /v1/chat/completions. */
+	path: string;
+	headers: Record<string, string | string[] | undefined>;
+	/** Parsed JSON (with `messages`, `tools`, `stream`…), the raw string if not JSON, undefined if no body. */
+	body: unknown;
+	at: number;
+	status?: number;
+}
+
 export type FaultKind = 'status500' | 'status502Html' | 'hang' | 'reset' | 'malformedJson';
 
 export type FaultPhase = 'before' | 'after';
@@ -95,7 +107,7 @@ export interface Sandbox {
 	/** Every request, in order (admin calls excluded). */
 	requests: RecordedRequest[];
 	clearRequests(): void;
-	/** Contacts back to seed; requests, faults, chaos, rate limits, unknown-field mode and counters cleared. */
+	/** Contacts back to seed; requests (LLM ones too), faults, chaos, rate limits, caps, modes, latency and counters reset. */
 	reset(): void;
 	/** Add or replace a contact, in the vendor's own field names. */
 	seed(vendor: Vendor, contact: Record<string, unknown> & { id: string }): void;
@@ -116,6 +128,8 @@ export interface Sandbox {
 	setBlandFindAnswer(answer: BlandFindAnswer): void;
 	/** The shape of Raze's GET /external/v1/contacts; reset() restores 'documented'. */
 	setRazeListShape(shape: RazeListShape): void;
+	/** Every request to the scripted LLM (/openai), in order, as copies. */
+	llmRequests(): LlmRequest[];
 	/** Turn request recording on or off (benchmarks). */
 	setRecord(on: boolean): void;
 	stats(): SandboxStats;
