@@ -180,6 +180,41 @@ describe('phone and external ID', () => {
 	});
 });
 
+describe.each(VENDORS)('%s: a look-up is a read, refused early on bad input', (vendor) => {
+	test('retried after a 500 and a reset connection, then the update is sent once', async () => {
+		seedPerson(sandbox(), vendor, 'p-retry', 'retry@example.com');
+		sandbox().addFault({ kind: 'status500', vendor });
+		sandbox().addFault({ kind: 'reset', vendor });
+		const result = await run(sandbox(), byEmail(vendor, 'retry@example.com', { options: { maxRetryWaitSeconds: 0.1 } }));
+		expect(result.error).toBeUndefined();
+		expect(sent(sandbox()).slice(2)).toEqual([EMAIL_LOOKUP[vendor]('retry@example.com'), UPDATE[vendor]('p-retry')]);
+		expect(sandbox().stats().updatesApplied[vendor]).toBe(1);
+	});
+
+	test('Dry Run looks up and sends no update', async () => {
+		seedPerson(sandbox(), vendor, 'p-dry', 'dry@example.com');
+		const result = await run(sandbox(), byEmail(vendor, 'dry@example.com', { options: { dryRun: true } }));
+		expect(result.items[0].json).toMatchObject({ dryRun: true, contactId: 'p-dry', lookup: { identifyBy: 'email', value: 'dry@example.com' } });
+		expect(sent(sandbox())).toEqual([EMAIL_LOOKUP[vendor]('dry@example.com')]);
+	});
+
+	test('a wrong key on the look-up is reported as the vendor said it', async () => {
+		const result = await run(sandbox(), byEmail(vendor, 'k@example.com'), [{}], { keys: { [vendor]: 'wrong_key_0123456789abcdef' } });
+		expect(result.error?.message).toMatch(/refused the API key \(401/);
+		expect(result.error?.message).toMatch(/\(item 0\)$/);
+	});
+
+	test.each([
+		['empty', '', /Contact Email is empty \(item 0\)$/],
+		['not an email', 'ada.example.com', /Contact Email "ada.example.com" is not an email address \(item 0\)$/],
+		['an object', { email: 'a@b.co' }, /Contact Email must be text, got an object \(item 0\)$/],
+	])('%s: refused, nothing sent', async (_label, value, message) => {
+		const result = await run(sandbox(), byEmail(vendor, '={{ $json.value }}'), [{ value }]);
+		expect(result.error?.message).toMatch(message);
+		expect(sandbox().requests).toEqual([]);
+	});
+});
+
 describe('a look-up is a read', () => {
 	test('retried on 429 and 5xx (always safe to repeat), even for a LeadLex update with notes', async () => {
 		seedPerson(sandbox(), 'leadLex', 'l-1', 'lee@example.com');
