@@ -1,6 +1,6 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { apiKeyHeader } from './apiKeyHeader';
+import { apiKeyHeader, TEST_BASE_URL } from './apiKeyHeader';
 
 export class LeadLexApi implements ICredentialType {
 	name = 'leadLexApi';
@@ -36,7 +36,7 @@ export class LeadLexApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(new RegExp("/+$"), "")}}',
+			baseURL: TEST_BASE_URL,
 			url: '/v1/contacts',
 			method: 'GET',
 			qs: { per_page: 1 },

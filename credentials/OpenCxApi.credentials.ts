@@ -1,6 +1,6 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { apiKeyHeader } from './apiKeyHeader';
+import { apiKeyHeader, TEST_BASE_URL } from './apiKeyHeader';
 
 export class OpenCxApi implements ICredentialType {
 	name = 'openCxApi';
@@ -36,7 +36,7 @@ export class OpenCxApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(new RegExp("/+$"), "")}}',
+			baseURL: TEST_BASE_URL,
 			url: '/org',
 			method: 'GET',
 		},

@@ -2,6 +2,7 @@ import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-conte
 import type { ICredentialType, IHttpRequestOptions, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
+import { baseUrlProblem, normalizeBaseUrl } from '../../credentials/apiKeyHeader';
 import { applyAuth } from '../helpers/credentials-helper';
 import { credentialTypes, shutdownEngine } from '../helpers/workflow';
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';
@@ -123,6 +124,32 @@ describe.each(cases)('$type', ({ type, vendor, displayName, defaultBaseUrl, head
 		expect(request.method).toBe('GET');
 		const query = request.qs ? `?${new URLSearchParams(request.qs as Record<string, string>)}` : '';
 		expect(`${request.url}${query}`).toBe(testPath);
+	});
+
+	test('the test normalises Base URL as the node does: surrounding spaces and trailing slashes go', async () => {
+		const request = await testRequest(credential, { apiKey: 'k', baseUrl: ` ${defaultBaseUrl}/ \n` });
+		expect(request.baseURL).toBe(defaultBaseUrl);
+		expect(normalizeBaseUrl(` ${defaultBaseUrl}/ \n`)).toBe(defaultBaseUrl);
+	});
+
+	test.each([
+		['a query string', `${defaultBaseUrl}?region=eu`],
+		['a fragment', `${defaultBaseUrl}#top`],
+		['user:password@', defaultBaseUrl.replace('https://', 'https://user:secret@')],
+		['another scheme', defaultBaseUrl.replace('https://', 'ftp://')],
+	])('a Base URL with %s fails the test with the reason, and the node refuses it', async (_label, baseUrl) => {
+		const problem = baseUrlProblem(normalizeBaseUrl(baseUrl));
+		expect(problem).toMatch(/^the Base URL must/);
+		await expect(testRequest(credential, { apiKey: 'k', baseUrl })).rejects.toThrow(`Base URL: ${problem}`);
+	});
+
+	test('a key pasted with a trailing newline is trimmed; one that cannot be a header value is a clear error', async () => {
+		const trimmed = await applyAuth(credential, { apiKey: '  k-123\n', baseUrl: defaultBaseUrl }, { url: '/x' }, workflow, node);
+		expect(trimmed.headers).toEqual({ [header[0]]: header[1]('k-123') });
+		await expect(applyAuth(credential, { apiKey: 'k-1\r\nX-Evil: 1', baseUrl: defaultBaseUrl }, { url: '/x' }, workflow, node)).rejects.toThrow(
+			'API Key: the API Key holds a line break or a character that cannot be sent in an HTTP header; paste the key again',
+		);
+		await expect(applyAuth(credential, { apiKey: ' ', baseUrl: defaultBaseUrl }, { url: '/x' }, workflow, node)).rejects.toThrow('API Key: the API Key is empty');
 	});
 
 	test('test request succeeds against the sandbox with a good key and fails with a bad one', async () => {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
-import { deepCopy } from 'n8n-workflow';
 
 import type { ContactField, ContactProvider, ContactUpdate, HttpActionOverrides } from '../providers/types';
+import { ownValue, RESERVED_KEY, reservedKeyPath, safeCopy, setOwn } from './safe';
 
 /** Reports a field value the node refuses, before anything is sent; it never returns. */
 export type Fail = (field: string, message: string) => never;
@@ -60,6 +60,19 @@ function isPlainObject(value: unknown): value is IDataObject {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** The label a user sees for a field or parameter; an unknown name (even `toString`) is shown as it is. */
+export function labelOf(field: string): string {
+	return ownValue(FIELD_LABELS, field) ?? field;
+}
+
+/** Refuses a `__proto__` key anywhere inside a value: never dropped, never used to re-parent an object. */
+function refuseReservedKey(value: unknown, field: string, fail: Fail): void {
+	const path = reservedKeyPath(value);
+	if (path !== undefined) {
+		fail(field, `${labelOf(field)} has the key "${path}", and "${RESERVED_KEY}" cannot be sent as a key: rename it`);
+	}
+}
+
 /** Parses a JSON object given as text or as an object; anything else is refused. */
 export function parseJsonObject(value: unknown, field: string, fail: Fail): IDataObject {
 	let parsed = value;
@@ -67,15 +80,13 @@ export function parseJsonObject(value: unknown, field: string, fail: Fail): IDat
 		try {
 			parsed = JSON.parse(value);
 		} catch {
-			fail(field, `${FIELD_LABELS[field as ContactField] ?? field} is not valid JSON`);
+			fail(field, `${labelOf(field)} is not valid JSON`);
 		}
 	}
 	if (!isPlainObject(parsed)) {
-		fail(
-			field,
-			`${FIELD_LABELS[field as ContactField] ?? field} must be a JSON object like {"key": "value"}, got ${describe(parsed)}`,
-		);
+		fail(field, `${labelOf(field)} must be a JSON object like {"key": "value"}, got ${describe(parsed)}`);
 	}
+	refuseReservedKey(parsed, field, fail);
 	return parsed;
 }
 
@@ -146,13 +157,14 @@ export function readCustomFields(value: unknown, fail: Fail, sendEmptyValues = f
 		Object.keys(value).length > 0 &&
 		Object.keys(value).every((key) => key === 'field' || key === 'json') &&
 		Object.values(value).every(Array.isArray);
-	if (!isUiShape) return value;
+	if (!isUiShape) return parseJsonObject(value, 'customFields', fail);
 
 	const result: IDataObject = {};
 	for (const entry of (value.json as IDataObject[] | undefined) ?? []) {
 		// An expression that found nothing is an empty value, skipped like an empty pair.
 		if (isEmpty(entry.object)) continue;
-		Object.assign(result, parseJsonObject(entry.object, 'customFields', fail));
+		const object = parseJsonObject(entry.object, 'customFields', fail);
+		for (const key of Object.keys(object)) setOwn(result, key, object[key]);
 	}
 	for (const entry of (value.field as IDataObject[] | undefined) ?? []) {
 		const key = typeof entry.key === 'string' ? entry.key.trim() : '';
@@ -160,8 +172,9 @@ export function readCustomFields(value: unknown, fail: Fail, sendEmptyValues = f
 			if (isEmpty(entry.value)) continue;
 			fail('customFields', 'Custom Fields has a value without a key');
 		}
+		refuseReservedKey({ [key]: entry.value }, 'customFields', fail);
 		if (isEmpty(entry.value) && !sendEmptyValues) continue;
-		result[key] = (entry.value ?? '') as IDataObject[string];
+		setOwn(result, key, entry.value ?? '');
 	}
 	return result;
 }
@@ -173,10 +186,10 @@ export function toStringMap(
 	what: string,
 	fail: Fail,
 ): Record<string, string> {
-	const out: Record<string, string> = {};
+	const out: IDataObject = {};
 	for (const [key, value] of Object.entries(object)) {
-		if (typeof value === 'string') out[key] = value;
-		else if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
+		if (typeof value === 'string') setOwn(out, key, value);
+		else if (typeof value === 'number' || typeof value === 'boolean') setOwn(out, key, String(value));
 		else {
 			fail(
 				field,
@@ -184,7 +197,7 @@ export function toStringMap(
 			);
 		}
 	}
-	return out;
+	return out as Record<string, string>;
 }
 
 /** OpenCX's http_action_overrides: only its four maps, each text to text. */
@@ -204,14 +217,32 @@ export function readHttpActionOverrides(value: unknown, fail: Fail): HttpActionO
 				`HTTP Action Overrides "${key}" must be an object of text values, got ${describe(map)}`,
 			);
 		}
-		result[key as keyof HttpActionOverrides] = toStringMap(
-			map,
-			'httpActionOverrides',
-			`HTTP Action Overrides ${key}`,
-			fail,
-		);
+		const strings = toStringMap(map, 'httpActionOverrides', `HTTP Action Overrides ${key}`, fail);
+		if (key === 'headers') checkOverrideHeaders(strings, fail);
+		result[key as keyof HttpActionOverrides] = strings;
 	}
 	return result;
+}
+
+// RFC 9110 token characters: what a header name may hold.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Control characters other than tab, CR and LF included: they end or split a header.
+const HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/** OpenCX sends override headers on to your HTTP actions: each must be a valid header, or it is refused. */
+function checkOverrideHeaders(headers: Record<string, string>, fail: Fail): void {
+	for (const [name, value] of Object.entries(headers)) {
+		const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+		if (!HEADER_NAME.test(name)) {
+			fail(
+				'httpActionOverrides',
+				`HTTP Action Overrides headers: ${shown} is not a valid header name (letters, digits and ! # $ % & ' * + - . ^ _ \` | ~ only; no spaces, CR or LF)`,
+			);
+		}
+		if (HEADER_VALUE_FORBIDDEN.test(value)) {
+			fail('httpActionOverrides', `HTTP Action Overrides headers: the value of ${shown} holds a line break or another control character`);
+		}
+	}
 }
 
 function checkEmail(email: string, provider: ContactProvider, fail: Fail): void {
@@ -246,11 +277,11 @@ export function buildUpdate(
 	const update: ContactUpdate = {};
 	for (const [field, value] of Object.entries(raw)) {
 		const known = field as ContactField;
-		if (!(known in FIELD_LABELS) || field === 'contactId') {
+		if (ownValue(FIELD_LABELS, field) === undefined || field === 'contactId') {
 			fail(field, `"${field}" is not a field of Update Contact`);
 		}
 		if (!provider.fields.includes(known)) {
-			fail(field, `${FIELD_LABELS[known]} is not accepted by ${provider.label}`);
+			fail(field, `${labelOf(field)} is not accepted by ${provider.label}`);
 		}
 		if (isEmpty(value)) {
 			// Notes are appended: an empty note clears nothing, so it is never sent.
@@ -282,7 +313,7 @@ function readField(
 ): void {
 	if ((TEXT_FIELDS as readonly string[]).includes(field)) {
 		if (typeof value !== 'string' && typeof value !== 'number') {
-			fail(field, `${FIELD_LABELS[field]} must be text, got ${describe(value)}`);
+			fail(field, `${labelOf(field)} must be text, got ${describe(value)}`);
 		}
 		// Notes keep their spacing; other text is trimmed, as stray spaces from sheets are never meant.
 		const text = field === 'notes' ? String(value) : String(value).trim();
@@ -334,5 +365,5 @@ export function fieldsFromInput(json: IDataObject, provider: ContactProvider, id
 		// Custom fields from an item are one JSON object (or JSON text), never the node's key/value pairs.
 		fields[field] = field === 'customFields' ? { json: [{ object: json[field] }] } : json[field];
 	}
-	return deepCopy(fields);
+	return safeCopy(fields);
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ContactProvider, LookupKind } from '../providers/types';
-import { FIELD_LABELS, fieldsFromInput, readInputKey, type Fail } from './fields';
+import { fieldsFromInput, labelOf as fieldLabel, readInputKey, type Fail } from './fields';
 import { KIND_WORDS, LOOKUP_VALUE_LABELS, readIdentifyBy, type IdentifyBy } from './lookup';
 import type { ParameterReader } from './parameters';
 
@@ -34,10 +34,10 @@ function failer(ctx: IExecuteFunctions, provider: ContactProvider, itemIndex: nu
 }
 
 /** The label of a parameter or field, for "Field "…"" hints. */
-function labelOf(field: string, identifyBy: IdentifyBy): string {
+function labelFor(field: string, identifyBy: IdentifyBy): string {
 	if (field === 'identifyBy') return 'Identify Contact By';
 	if (field === 'lookupValue' && identifyBy !== 'id') return LOOKUP_VALUE_LABELS[identifyBy];
-	return FIELD_LABELS[field as keyof typeof FIELD_LABELS] ?? field;
+	return fieldLabel(field);
 }
 
 function identifyByOf(ctx: IExecuteFunctions, param: ParameterReader, itemIndex: number, provider: ContactProvider): IdentifyBy {
@@ -58,7 +58,7 @@ function definedBelow(ctx: IExecuteFunctions, param: ParameterReader, itemIndex:
 			ctx,
 			provider,
 			itemIndex,
-			(field) => `Field "${labelOf(field, identifyBy)}": fix the value in the node or in the incoming item.`,
+			(field) => `Field "${labelFor(field, identifyBy)}": fix the value in the node or in the incoming item.`,
 		),
 		nothingToUpdate:
 			'Every field in Update Fields is empty for this item, so no request was sent. Add a field, or turn on Send Empty Values to clear fields on purpose.',

@@ -1,6 +1,7 @@
 import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { credentialProblem } from '../../../credentials/apiKeyHeader';
 import { findProvider, PROVIDERS } from '../providers/registry';
 import type { ContactProvider, ContactUpdate } from '../providers/types';
 import { updateAction, type Failure } from './errors';
@@ -66,19 +67,30 @@ function planItem(run: RunContext, item: INodeExecutionData, itemIndex: number):
 	return plan;
 }
 
-/** Stage 2: the provider's credential, with an error that names the item and the provider. */
+/** Stage 2: the provider's credential, checked before anything is sent; errors name the item and the provider. */
 async function credentialFor(run: RunContext, provider: ContactProvider, itemIndex: number): Promise<ICredentialsDecrypted> {
+	const type = provider.credential.displayName;
+	let credential: ICredentialsDecrypted;
 	try {
-		return await run.credentials(provider);
+		credential = await run.credentials(provider);
 	} catch (error) {
 		// n8n's own text ("Node does not have any credentials set for …") names neither the item nor
 		// the provider, which matters when Provider is an expression and items choose different ones.
-		const type = provider.credential.displayName;
 		throw new NodeOperationError(run.ctx.getNode(), `${provider.label}: no usable ${type} credential${itemSuffix(itemIndex)}`, {
 			itemIndex,
 			description: `${error instanceof Error ? error.message : String(error)}. Select a ${type} credential in the node; when Provider is an expression, select one for every provider the items can choose.`,
 		});
 	}
+	// A key that cannot be a header would otherwise fail as a network error, and be retried.
+	const problem = credentialProblem(credential.data ?? {});
+	if (problem) {
+		const field = problem.slice(0, problem.indexOf(':'));
+		throw new NodeOperationError(run.ctx.getNode(), `${provider.label}: the ${type} credential cannot be used: ${problem}${itemSuffix(itemIndex)}`, {
+			itemIndex,
+			description: `Open the ${type} credential "${credential.name}" and fix its ${field} field. Nothing was sent.`,
+		});
+	}
+	return credential;
 }
 
 /** Replaces every occurrence of a secret in a text with a placeholder. */
@@ -87,6 +99,14 @@ export function hideSecret(secret: unknown): (text: string) => string {
 	// Very short values would match ordinary text; no real key is that short.
 	if (value.length < 6) return (text) => text;
 	return (text) => text.split(value).join('[API key hidden]');
+}
+
+/** The credential's key replaced wherever it appears in JSON (a vendor echoing it, an ID equal to it). */
+function withoutKey(credential: ICredentialsDecrypted, json: IDataObject): IDataObject {
+	const hide = hideSecret(credential.data?.apiKey);
+	const text = JSON.stringify(json);
+	const hidden = hide(text);
+	return hidden === text ? json : (JSON.parse(hidden) as IDataObject);
 }
 
 /** A vendor's failure as n8n's API error, with the key hidden wherever the vendor echoed it. */
@@ -178,13 +198,16 @@ export async function updateItem(run: RunContext, item: INodeExecutionData, item
 	const { contactId } = located;
 	const { provider, update } = plan;
 	const request = buildRequest(provider, String(credential.data?.baseUrl ?? ''), contactId, update);
-	if (plan.options.dryRun === true) return await dryRunItem(plan, contactId, request);
+	if (plan.options.dryRun === true) {
+		const item = await dryRunItem(plan, contactId, request);
+		return { ...item, json: withoutKey(credential, item.json) };
+	}
 
 	const send = { request, action: updateAction(provider, contactId), repeatSafe: provider.isRepeatSafe(update) };
 	const result = await sendRequest(run.ctx, provider, credential, send, run.gate, run.settings);
 	if (!result.ok) throw apiError(run, { ...plan, contactId }, credential, result.failure, result.body);
 
 	const raw = (plan.options.output ?? DEFAULTS.output) === 'raw';
-	const json = raw ? rawOutput(result.body) : provider.toContact(result.body, contactId, update);
+	const json = raw ? withoutKey(credential, rawOutput(result.body)) : provider.toContact(result.body, contactId, update);
 	return { json: json as IDataObject, pairedItem: { item: itemIndex } };
 }

@@ -1,10 +1,10 @@
 import type { ICredentialsDecrypted, IExecuteFunctions } from 'n8n-workflow';
 
+import { normalizeBaseUrl } from '../../../credentials/apiKeyHeader';
 import type { Candidate, ContactProvider, LookupKind } from '../providers/types';
 import { excerpt, lookupAction, type Failure } from './errors';
 import { describe, isEmailAddress, type Fail } from './fields';
 import type { RequestGate } from './gate';
-import { trimBaseUrl } from './request';
 import { sendRequest, type TransportSettings } from './transport';
 
 /** How the node finds the contact to update: by its ID, or by a look-up (`identifyBy`, public contract). */
@@ -142,7 +142,7 @@ export async function findContact(
 	settings: TransportSettings,
 ): Promise<LookupResult> {
 	const action = lookupAction(provider, lookedUp(query));
-	const baseUrl = trimBaseUrl(credential.data?.baseUrl);
+	const baseUrl = normalizeBaseUrl(credential.data?.baseUrl);
 	const exact = new Set<string>();
 	const seen = new Set<string>();
 	for (let page = 1; ; page++) {

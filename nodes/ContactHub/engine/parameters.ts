@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
-import { deepCopy } from 'n8n-workflow';
+
+import { safeCopy } from './safe';
 
 /** Whether a raw parameter value holds an expression anywhere inside. */
 export function hasExpression(value: unknown): boolean {
@@ -23,11 +24,11 @@ export function parameterReader(ctx: IExecuteFunctions): ParameterReader {
 		if (constant.has(name)) {
 			const value = constant.get(name);
 			// Each item gets its own copy, as from n8n: outputs must never share objects.
-			return value !== null && typeof value === 'object' ? deepCopy(value) : value;
+			return value !== null && typeof value === 'object' ? safeCopy(value) : value;
 		}
 		const value = ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType);
 		// A dotted name is a path into a parameter (n8n reads it with lodash's get): not looked up here.
-		if (!name.includes('.') && !hasExpression(raw[name])) constant.set(name, deepCopy(value));
+		if (!name.includes('.') && !hasExpression(raw[name])) constant.set(name, safeCopy(value));
 		return value;
 	};
 }

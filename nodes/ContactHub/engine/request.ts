@@ -1,5 +1,6 @@
 import type { ICredentialType, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import { normalizeBaseUrl } from '../../../credentials/apiKeyHeader';
 import type { ContactProvider, ContactUpdate } from '../providers/types';
 
 /** Everything needed to send one request, without the credential's secret. */
@@ -14,10 +15,6 @@ export function encodeContactId(id: string): string {
 	return encodeURIComponent(id);
 }
 
-/** The base URL of a credential without trailing slashes. */
-export function trimBaseUrl(baseUrl: unknown): string {
-	return String(baseUrl ?? '').trim().replace(/\/+$/, '');
-}
 
 /** The vendor request for one validated update. */
 export function buildRequest(
@@ -28,7 +25,7 @@ export function buildRequest(
 ): VendorRequest {
 	return {
 		method: provider.method,
-		url: trimBaseUrl(baseUrl) + provider.path(encodeContactId(contactId)),
+		url: normalizeBaseUrl(baseUrl) + provider.path(encodeContactId(contactId)),
 		body: provider.toBody(update),
 	};
 }
@@ -44,7 +41,8 @@ export async function redactedAuthHeaders(credential: ICredentialType): Promise<
 	const { authenticate } = credential;
 	const out: Record<string, string> = {};
 	if (typeof authenticate === 'function') {
-		const request = await authenticate({ apiKey: KEY_PLACEHOLDER }, { url: '', headers: {} });
+		// A well-formed stand-in Base URL: authenticate checks the credential it is given.
+		const request = await authenticate({ apiKey: KEY_PLACEHOLDER, baseUrl: 'https://api.example.com' }, { url: '', headers: {} });
 		for (const [name, value] of Object.entries(request.headers ?? {})) out[name] = String(value);
 		return out;
 	}
