@@ -11,3 +11,4 @@ export { makeUserFolder, removeUserFolder } from './folders.mjs';
 export { PROBE_CREDENTIAL_TYPE, PROBE_NODE_TYPE, PROBE_PACKAGE, writeProbePackage } from './probe-package.mjs';
 export * from './contact-hub.mjs';
 export { SandboxProcess, startSandbox } from './sandbox.mjs';
+export * from './queue.mjs';
