@@ -55,18 +55,16 @@ after(async () => {
 	if (userFolder && !process.env.E2E_KEEP) removeUserFolder(userFolder);
 });
 
-/** The sandbox's recorded requests to its OpenAI-compatible endpoint. */
-async function llmRequests() {
-	const res = await fetch(`${sandbox.url}/__sandbox/llm/requests`, { signal: AbortSignal.timeout(10000) });
-	assert.equal(res.status, 200, 'the sandbox has the scripted LLM (test/sandbox/llm.ts)');
-	return res.json();
+/** The chat-completion calls the sandbox's scripted LLM received, oldest first. */
+async function chatCalls() {
+	return (await sandbox.llmRequests()).filter((q) => q.method === 'POST' && /\/chat\/completions$/.test(q.path));
 }
 
 const openAiCredential = () => ({
 	id: 'chE2eOpenAi00001',
 	name: 'OpenAI (sandbox)',
 	type: 'openAiApi',
-	data: { apiKey: OPENAI_KEY, url: `${sandbox.url}/openai/v1` },
+	data: { apiKey: OPENAI_KEY, url: sandbox.llmBaseUrl() },
 });
 
 /** Manual Trigger → AI Agent, with the OpenAI Chat Model and Contact Hub (Raze) as its tool. */
@@ -149,7 +147,7 @@ test('AI Agent + OpenAI Chat Model call Contact Hub as a tool: the update the ag
 	assert.deepEqual([stored.position, stored.email], ['Chief Scientist', 'ada.agent@example.com']);
 
 	// Two rounds with the model: the tool call, then the answer after the tool's result.
-	const calls = (await llmRequests()).filter((q) => q.method === 'POST' && /\/chat\/completions$/.test(q.path));
+	const calls = await chatCalls();
 	assert.equal(calls.length, 2, JSON.stringify(calls.map((q) => q.path)));
 	for (const call of calls) assert.equal(call.headers.authorization, `Bearer ${OPENAI_KEY}`);
 	const toolResult = calls[1].body.messages.find((m) => m.role === 'tool');
@@ -159,7 +157,7 @@ test('AI Agent + OpenAI Chat Model call Contact Hub as a tool: the update the ag
 });
 
 test('the tool schema n8n sends to the model describes Contact Hub and every $fromAI value', async () => {
-	const calls = (await llmRequests()).filter((q) => q.method === 'POST' && /\/chat\/completions$/.test(q.path));
+	const calls = await chatCalls();
 	assert.ok(calls.length > 0, 'the agent test ran first');
 	const tools = calls[0].body.tools;
 	assert.equal(tools.length, 1, JSON.stringify(tools));
