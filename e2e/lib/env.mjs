@@ -1,9 +1,13 @@
-// The environment for a local, offline, quiet n8n 2.8.4 with its own user folder.
+// The environment for a local, offline, quiet n8n with its own user folder, on any line of the
+// matrix (lines.mjs).
 //
-// Every name below was checked against n8n 2.8.4's own config classes
-// (e2e/node_modules/@n8n/config/dist/configs/*.config.js and
-// n8n/dist/modules/community-packages/community-packages.config.js).
+// Every name below was checked against the config classes of n8n 1.123.81, 2.8.4 and 2.40.7
+// (node_modules/@n8n/config/dist and n8n/dist/modules/community-packages/community-packages.config.js
+// in each line's folder). The one that differs: 2.40 reads the webhook base URL from
+// N8N_WEBHOOK_URL and flags WEBHOOK_URL as deprecated; the older lines know only WEBHOOK_URL.
 import { createServer } from 'node:net';
+
+import { currentLine } from './lines.mjs';
 
 /** Ask the OS for a free TCP port on 127.0.0.1. */
 export function freePort() {
@@ -33,6 +37,7 @@ export function freePort() {
  */
 export function n8nEnv(userFolder, port, { brokerPort, extra = {}, base = process.env } = {}) {
 	const env = { ...base };
+	const { webhookUrlVar = 'WEBHOOK_URL' } = currentLine({ ...base, ...extra });
 	// A parent's N8N_* settings must not leak into a test instance.
 	for (const k of Object.keys(env)) if (k.startsWith('N8N_') || k.startsWith('DB_')) delete env[k];
 	Object.assign(env, {
@@ -43,7 +48,7 @@ export function n8nEnv(userFolder, port, { brokerPort, extra = {}, base = proces
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		[webhookUrlVar]: `http://127.0.0.1:${port}/`,
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		...(brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(brokerPort) } : {}),
 		// database: SQLite (n8n's default) in the user folder

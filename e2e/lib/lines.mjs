@@ -24,6 +24,7 @@ const NATIVE = Object.freeze(['sqlite3', 'isolated-vm', 'msgpackr-extract']);
 /**
  * The matrix, oldest first. `node`: the Node.js version (null: the one running the harness).
  * `ignoreScripts`/`rebuild`: install with --ignore-scripts, then rebuild only these packages.
+ * `webhookUrlVar`: the variable this n8n reads the webhook base URL from (default WEBHOOK_URL).
  * Other install scripts are not wanted here: in 2.40.x @confluentinc/kafka-javascript's downloads
  * zlib and openssl sources (fails offline; n8n loads it only for Kafka nodes), and in both lines
  * @scarf/scarf's reports the install to its analytics service.
@@ -37,6 +38,7 @@ export const LINES = Object.freeze([
 		dir: join(E2E, 'lines', '2.40.7'),
 		ignoreScripts: true,
 		rebuild: NATIVE,
+		webhookUrlVar: 'N8N_WEBHOOK_URL',
 	},
 ]);
 

@@ -1,6 +1,7 @@
-// n8n 2.8.4's editor REST API (/rest, cookie auth) and public API (/api/v1, API key).
+// n8n's editor REST API (/rest, cookie auth) and public API (/api/v1, API key).
 //
-// Routes and payloads as in n8n 2.8.4 (n8n/dist/controllers, @n8n/api-types/dist/dto):
+// Routes and payloads as in n8n 2.8.4 (n8n/dist/controllers, @n8n/api-types/dist/dto), and the
+// same on 1.123.81 and 2.40.7 (the matrix runs every call below on each):
 //   POST /rest/owner/setup     { email, firstName, lastName, password }   (no auth; first run only)
 //   POST /rest/login           { emailOrLdapLoginId, password }            -> cookie n8n-auth
 //   GET  /rest/api-keys/scopes                                             -> scopes this user may grant
