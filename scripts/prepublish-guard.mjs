@@ -5,6 +5,7 @@
 // statement (since 2026-05-01). A hand `npm publish` has neither, so it stops here with the way
 // to release instead. `npm publish --dry-run` passes (nothing is published) and `npm pack` never
 // runs prepublishOnly.
+import { pathToFileURL } from 'node:url';
 
 /** What is missing for a publish that n8n accepts; empty when `env` is the publish workflow's. */
 export function publishProblems(env) {
@@ -19,7 +20,7 @@ export function publishProblems(env) {
 	return problems;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
 	const problems = publishProblems(process.env);
 	if (problems.length) {
 		console.error(
