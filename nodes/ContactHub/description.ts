@@ -268,7 +268,7 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Max Requests per Minute',
 			name: 'maxRequestsPerMinute',
 			type: 'number',
-			typeOptions: { minValue: 0 },
+			typeOptions: { minValue: 0, maxValue: 60000 },
 			default: 0,
 			description:
 				"Spaces requests so no more than this many start in any minute; 0 means no limit. Set it below your plan's limit. It applies to this execution only: with several executions or queue-mode workers at once, divide the vendor's limit between them.",
@@ -277,7 +277,7 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Max Retries',
 			name: 'maxRetries',
 			type: 'number',
-			typeOptions: { minValue: 0 },
+			typeOptions: { minValue: 0, maxValue: 10 },
 			default: 3,
 			description:
 				'How often to retry a request that was rate-limited, or that failed with a server or network error when repeating it is safe; 0 turns all retries off. LeadLex updates with Notes are never retried after they may have arrived, since notes are appended.',
@@ -286,9 +286,10 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Max Retry Wait (Seconds)',
 			name: 'maxRetryWaitSeconds',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 1 },
+			typeOptions: { minValue: 0, maxValue: 3600, numberPrecision: 1 },
 			default: 60,
-			description: 'The longest wait before one retry, even if the vendor asks for longer',
+			description:
+				'The longest wait before one retry, even if the vendor asks for longer. After a 429 that names no wait (OpenCX), retries back off from half of it, so that three retries span more than one rate-limit window.',
 		},
 		{
 			displayName: 'Output',
@@ -313,7 +314,7 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Parallel Requests',
 			name: 'parallelRequests',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 50 },
 			default: 1,
 			description: 'How many updates to send at once. Output keeps the order of the input.',
 		},
@@ -337,7 +338,7 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Timeout',
 			name: 'timeout',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 100, maxValue: 600000 },
 			default: 30000,
 			description: 'How long to wait for the provider to answer one request, in milliseconds',
 		},

@@ -134,7 +134,13 @@ export async function runWorkflow(
 	workflowData: IWorkflowBase,
 	items: IDataObject[],
 	credentials: Record<string, ICredentialDataDecryptedObject>,
-	extra: { nodeTypes?: Record<string, INodeType | IVersionedNodeType>; credentialTypes?: Record<string, ICredentialType>; resultNode?: string } = {},
+	extra: {
+		nodeTypes?: Record<string, INodeType | IVersionedNodeType>;
+		credentialTypes?: Record<string, ICredentialType>;
+		resultNode?: string;
+		/** Called once the execution runs, with what n8n's Stop does: cancel the execution. */
+		onRunning?: (cancel: () => void) => void;
+	} = {},
 ): Promise<RunResult> {
 	const nodeTypes = nodeTypesWith(extra.nodeTypes ?? {});
 	const workflow = new Workflow({
@@ -181,7 +187,9 @@ export async function runWorkflow(
 	});
 
 	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	await execute.processRunExecutionData(workflow);
+	const running = execute.processRunExecutionData(workflow);
+	extra.onRunning?.(() => running.cancel());
+	await running;
 	const run = await finished.promise;
 
 	const runs = run.data.resultData.runData[extra.resultNode ?? 'Contact Hub'] ?? [];

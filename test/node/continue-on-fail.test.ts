@@ -78,11 +78,12 @@ describe.each([1, 3])('Raze, %i parallel request(s)', (parallelRequests) => {
 	});
 });
 
-test('without Continue On Fail the first failing item stops the node with its error', async () => {
+test('without Continue On Fail the first failing item stops the node with its error, every item accounted for', async () => {
 	const { items } = razeItems(sandbox());
 	const result = await run(sandbox(), PARAMETERS, items);
 	expect(result.items).toEqual([]);
-	expect(result.error?.message).toBe(ERRORS[1]);
+	expect(result.error?.message).toBe(`${ERRORS[1]} — updated: item 0; failed: item 1; not sent: items 2–4`);
+	expect(result.error?.description).toMatch(/The run stopped at this error\. Of 5 items: updated: item 0; failed: item 1; not sent: items 2–4\. Run again only the items not updated/);
 	expect(result.error?.context?.itemIndex).toBe(1);
 	// Item 0 was sent before item 1 failed; nothing after the failure was.
 	expect(sent(sandbox()).map(([, path]) => path)).toEqual([

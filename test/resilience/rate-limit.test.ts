@@ -99,7 +99,7 @@ describe('429 handling', () => {
 		const result = await updateNames('openCx', ids, { retryOnRateLimit: false });
 		expect(Date.now() - started).toBeLessThan(2000);
 		expect(result.error?.message).toBe(
-			'OpenCX rate limit: contact off-2 was not updated (rate-limited; Retry on Rate Limit is off) (item 1)',
+			'OpenCX rate limit: contact off-2 was not updated (rate-limited; Retry on Rate Limit is off) (item 1) — updated: item 0; failed: item 1',
 		);
 		expect(updates()).toHaveLength(2);
 	});

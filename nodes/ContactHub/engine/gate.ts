@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { wait } from './wait';
 
 /**
  * Decides when the next request of one execution may start: at most `maxPerMinute` starts in
@@ -21,9 +21,9 @@ export class RequestGate {
 		this.spacingMs = maxPerMinute > 0 ? windowMs / maxPerMinute : 0;
 	}
 
-	/** Resolves when a request may start; callers are served in arrival order. */
-	async acquire(): Promise<void> {
-		const turn = this.queue.then(async () => await this.waitForSlot());
+	/** Resolves when a request may start, callers in arrival order; a cancel ends the wait with Cancelled. */
+	async acquire(signal?: AbortSignal): Promise<void> {
+		const turn = this.queue.then(async () => await this.waitForSlot(signal));
 		// A failed wait must not fail every later caller.
 		this.queue = turn.catch(() => undefined);
 		return await turn;
@@ -36,19 +36,19 @@ export class RequestGate {
 
 	private delayNow(): number {
 		const now = Date.now();
-		let wait = this.pausedUntil - now;
+		let delay = this.pausedUntil - now;
 		if (this.maxPerMinute > 0 && this.starts.length > 0) {
-			wait = Math.max(wait, this.starts[this.starts.length - 1] + this.spacingMs - now);
+			delay = Math.max(delay, this.starts[this.starts.length - 1] + this.spacingMs - now);
 			if (this.starts.length >= this.maxPerMinute) {
-				wait = Math.max(wait, this.starts[this.starts.length - this.maxPerMinute] + this.windowMs - now);
+				delay = Math.max(delay, this.starts[this.starts.length - this.maxPerMinute] + this.windowMs - now);
 			}
 		}
-		return wait;
+		return delay;
 	}
 
-	private async waitForSlot(): Promise<void> {
-		for (let wait = this.delayNow(); wait > 0; wait = this.delayNow()) {
-			await sleep(Math.ceil(wait));
+	private async waitForSlot(signal?: AbortSignal): Promise<void> {
+		for (let delay = this.delayNow(); delay > 0; delay = this.delayNow()) {
+			await wait(Math.ceil(delay), signal);
 		}
 		if (this.maxPerMinute > 0) {
 			this.starts.push(Date.now());

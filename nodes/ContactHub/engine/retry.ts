@@ -33,6 +33,16 @@ export function backoffMs(attempt: number): number {
 	return 500 * 2 ** attempt;
 }
 
+/**
+ * The wait before retry `retry` (from 0) after a 429 that names no wait: exponential with equal
+ * jitter from half of Max Retry Wait, so that the default three retries span more than a minute
+ * (15–30 s, 30–60 s, 30–60 s): a fixed window that refused the first is over by the last.
+ */
+export function noHintBackoffMs(retry: number, maxWaitMs: number, random = Math.random): number {
+	const full = Math.min(maxWaitMs, (maxWaitMs / 2) * 2 ** retry);
+	return Math.round(full / 2 + (random() * full) / 2);
+}
+
 /** Adds up to 20% random jitter, so parallel requests do not retry in lockstep. */
 export function withJitter(ms: number, random = Math.random): number {
 	return Math.round(ms * (1 + 0.2 * random()));

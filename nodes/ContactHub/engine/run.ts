@@ -6,6 +6,8 @@ import { RequestGate } from './gate';
 import { updateItem, type RunContext } from './item';
 import { parameterReader } from './parameters';
 import { readRunSettings } from './settings';
+import { summarize, type Outcome } from './summary';
+import { Cancelled } from './wait';
 
 export { DEFAULTS, readRunSettings, type RunSettings } from './settings';
 export { hideSecret } from './item';
@@ -51,7 +53,9 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 		});
 	}
 	const param = parameterReader(this);
-	const settings = readRunSettings(param('options', 0, {}) as IDataObject);
+	const settings = readRunSettings(param('options', 0, {}) as IDataObject, (message, description) => {
+		throw new NodeOperationError(this.getNode(), message, { description });
+	});
 	const run: RunContext = {
 		ctx: this,
 		param,
@@ -59,28 +63,73 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 		settings,
 		credentials: credentialCache(this),
 	};
-	const results: INodeExecutionData[] = new Array(items.length);
-	const fatal: Array<{ itemIndex: number; error: unknown }> = [];
+	const { results, outcomes, fatal } = await runItems(run, items, settings.parallelRequests);
+	if (this.getExecutionCancelSignal()?.aborted) throw cancelledError(this, outcomes, items.length);
+	if (fatal) throw withSummary(fatal, outcomes, items.length);
+	return [results];
+}
 
+/** What a run produced: an output per finished item, each item's outcome, and the first fatal error. */
+interface RunOutput {
+	results: INodeExecutionData[];
+	outcomes: Array<Outcome | undefined>;
+	fatal?: Error;
+}
+
+function outcomeOf(item: INodeExecutionData): Outcome {
+	if (item.json.notFound === true) return 'skipped';
+	return item.json.dryRun === true ? 'checked' : 'updated';
+}
+
+/**
+ * Runs the items with bounded concurrency. A failure without Continue On Fail, or a cancel, stops
+ * new items from starting; those in flight finish, so the report can say what each one did.
+ */
+async function runItems(run: RunContext, items: INodeExecutionData[], parallel: number): Promise<RunOutput> {
+	const { ctx } = run;
+	const output: RunOutput = { results: new Array(items.length), outcomes: new Array(items.length) };
+	const failures: Array<{ itemIndex: number; error: Error }> = [];
 	let next = 0;
 	const worker = async () => {
-		while (fatal.length === 0 && next < items.length && !this.getExecutionCancelSignal()?.aborted) {
+		while (failures.length === 0 && next < items.length && !ctx.getExecutionCancelSignal()?.aborted) {
 			const itemIndex = next++;
 			try {
-				results[itemIndex] = await updateItem(run, items[itemIndex], itemIndex);
+				output.results[itemIndex] = await updateItem(run, items[itemIndex], itemIndex);
+				output.outcomes[itemIndex] = outcomeOf(output.results[itemIndex]);
 			} catch (error) {
-				if (this.continueOnFail()) results[itemIndex] = errorItem(error, itemIndex);
-				else fatal.push({ itemIndex, error });
+				if (error instanceof Cancelled) {
+					if (error.mayHaveApplied) output.outcomes[itemIndex] = 'unknown';
+				} else if (ctx.continueOnFail()) {
+					output.results[itemIndex] = errorItem(error, itemIndex);
+					output.outcomes[itemIndex] = 'failed';
+				} else {
+					output.outcomes[itemIndex] = 'failed';
+					failures.push({ itemIndex, error: error instanceof Error ? error : new Error(String(error)) });
+				}
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(settings.parallelRequests, items.length) }, worker));
+	await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+	output.fatal = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0]?.error;
+	return output;
+}
 
-	if (this.getExecutionCancelSignal()?.aborted) {
-		throw new NodeOperationError(this.getNode(), 'The execution was cancelled; the remaining contacts were not updated');
-	}
-	if (fatal.length > 0) {
-		throw fatal.sort((a, b) => a.itemIndex - b.itemIndex)[0].error;
-	}
-	return [results];
+const RERUN_HINT =
+	'Run again only the items not updated: a re-run repeats the updates already made (harmless for fields it sets; LeadLex appends Notes again).';
+
+/** The first failure, with every item accounted for when there was more than one. */
+function withSummary(error: Error, outcomes: Array<Outcome | undefined>, total: number): Error {
+	if (total < 2) return error;
+	const summary = summarize(outcomes, total);
+	error.message = `${error.message} — ${summary}`;
+	const described = error as Error & { description?: string | null };
+	described.description = `${described.description ? `${described.description} ` : ''}The run stopped at this error. Of ${total} items: ${summary}. ${RERUN_HINT}`;
+	return error;
+}
+
+function cancelledError(ctx: IExecuteFunctions, outcomes: Array<Outcome | undefined>, total: number): NodeOperationError {
+	const summary = summarize(outcomes, total);
+	return new NodeOperationError(ctx.getNode(), `The execution was cancelled — ${summary}`, {
+		description: `No request started after the cancel, and requests in flight were aborted. Of ${total} items: ${summary}. ${RERUN_HINT}`,
+	});
 }

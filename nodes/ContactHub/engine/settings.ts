@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { optionsProperty } from '../description';
 import type { TransportSettings } from './transport';
@@ -9,29 +9,49 @@ export interface RunSettings extends TransportSettings {
 	maxRequestsPerMinute: number;
 }
 
+const OPTIONS = optionsProperty.options as INodeProperties[];
+
 /** Defaults of the Options collection, as the node's description declares them. */
-export const DEFAULTS = Object.fromEntries(
-	(optionsProperty.options as Array<{ name: string; default: unknown }>).map((option) => [option.name, option.default]),
-) as { output: string; parallelRequests: number; maxRequestsPerMinute: number; timeout: number; retryOnRateLimit: boolean; maxRetries: number; maxRetryWaitSeconds: number };
+export const DEFAULTS = Object.fromEntries(OPTIONS.map((option) => [option.name, option.default])) as {
+	output: string;
+	parallelRequests: number;
+	maxRequestsPerMinute: number;
+	timeout: number;
+	retryOnRateLimit: boolean;
+	maxRetries: number;
+	maxRetryWaitSeconds: number;
+};
 
-function wholeNumber(value: unknown, fallback: number, min: number): number {
-	const number = Math.floor(Number(value));
-	return Number.isFinite(number) ? Math.max(min, number) : fallback;
+/** Refuses an option value; it never returns. */
+export type OptionFail = (message: string, description: string) => never;
+
+/**
+ * A numeric option within the bounds the editor enforces (typeOptions), which workflow JSON and
+ * expressions bypass: out of range is an error, never a silent clamp.
+ */
+function bounded(options: IDataObject, name: keyof typeof DEFAULTS, fail: OptionFail, whole = true): number {
+	const option = OPTIONS.find((candidate) => candidate.name === name)!;
+	const { minValue = 0, maxValue = Number.MAX_SAFE_INTEGER } = option.typeOptions ?? {};
+	const raw = options[name] ?? option.default;
+	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	const ok = typeof value === 'number' && Number.isFinite(value) && value >= minValue && value <= maxValue;
+	if (!ok || (whole && !Number.isInteger(value))) {
+		fail(
+			`Options → ${option.displayName} must be ${whole ? 'a whole number' : 'a number'} from ${minValue} to ${maxValue}, got ${JSON.stringify(raw)}`,
+			`Set ${option.displayName} in the node's Options to a value in that range (default ${String(option.default)}).`,
+		);
+	}
+	return value as number;
 }
 
-function nonNegative(value: unknown, fallback: number): number {
-	const number = Number(value ?? fallback);
-	return Number.isFinite(number) ? Math.max(0, number) : fallback;
-}
-
-/** The execution-wide settings from the Options collection. */
-export function readRunSettings(options: IDataObject): RunSettings {
+/** The execution-wide settings from the Options collection, each checked against its bounds. */
+export function readRunSettings(options: IDataObject, fail: OptionFail): RunSettings {
 	return {
-		parallelRequests: wholeNumber(options.parallelRequests, DEFAULTS.parallelRequests, 1),
-		maxRequestsPerMinute: wholeNumber(options.maxRequestsPerMinute, DEFAULTS.maxRequestsPerMinute, 0),
-		timeoutMs: wholeNumber(options.timeout, DEFAULTS.timeout, 1),
+		parallelRequests: bounded(options, 'parallelRequests', fail),
+		maxRequestsPerMinute: bounded(options, 'maxRequestsPerMinute', fail),
+		timeoutMs: bounded(options, 'timeout', fail),
 		retryOnRateLimit: options.retryOnRateLimit !== false,
-		maxRetries: wholeNumber(options.maxRetries, DEFAULTS.maxRetries, 0),
-		maxRetryWaitMs: Math.round(nonNegative(options.maxRetryWaitSeconds, DEFAULTS.maxRetryWaitSeconds) * 1000),
+		maxRetries: bounded(options, 'maxRetries', fail),
+		maxRetryWaitMs: Math.round(bounded(options, 'maxRetryWaitSeconds', fail, false) * 1000),
 	};
 }

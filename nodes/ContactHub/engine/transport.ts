@@ -4,13 +4,13 @@ import type {
 	IExecuteFunctions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import type { ContactProvider } from '../providers/types';
 import { describeVendorFailure, excerpt, redirectFailure, type Action, type Failure } from './errors';
 import type { RequestGate } from './gate';
 import type { VendorRequest } from './request';
-import { backoffMs, neverReachedServer, rateLimitWaitMs, withJitter } from './retry';
+import { backoffMs, neverReachedServer, noHintBackoffMs, rateLimitWaitMs, withJitter } from './retry';
+import { Cancelled, wait } from './wait';
 
 /** Timeout, retry and rate-limit settings for one execution. */
 export interface TransportSettings {
@@ -89,9 +89,63 @@ export interface Send {
 	repeatSafe: boolean;
 }
 
+/** One attempt: the vendor's answer, or the network error instead. */
+type Attempt = { response: IN8nHttpFullResponse } | { error: unknown };
+
+async function attemptOnce(
+	ctx: IExecuteFunctions,
+	provider: ContactProvider,
+	credential: ICredentialsDecrypted,
+	request: VendorRequest,
+	settings: TransportSettings,
+	signal: AbortSignal | undefined,
+): Promise<Attempt> {
+	try {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			provider.credential.name,
+			{
+				method: request.method,
+				url: request.url,
+				body: request.body,
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: settings.timeoutMs,
+				// A redirected request is reported, not followed: see redirectFailure.
+				disableFollowRedirect: true,
+				// A cancelled execution aborts the request in flight.
+				abortSignal: signal,
+			},
+			{ credentialsDecrypted: credential },
+		)) as IN8nHttpFullResponse;
+		return { response };
+	} catch (error) {
+		return { error };
+	}
+}
+
+/** The 429s one request met: how many, since when, and the last wait the vendor asked for. */
+interface RateLimitLog {
+	hits: number;
+	since?: number;
+	askedMs?: number;
+}
+
+function unreadableSuccess(provider: ContactProvider, action: Action, status: number, raw: unknown): Failure {
+	const failure = describeVendorFailure(provider, action, status, raw);
+	const answer = `the answer could not be read: "${excerpt(String(raw))}".`;
+	failure.description =
+		action.contactId === undefined
+			? `${provider.label} answered the look-up, but ${answer} Nothing was updated; check the credential's Base URL.`
+			: `The update may have been applied, but ${answer} Check the contact in ${provider.label} before running again.`;
+	return failure;
+}
+
 /**
  * Sends one request through n8n's authenticated HTTP helper, retrying a 429 as the vendor asks and
- * a server or network failure only when repeating the request is safe.
+ * a server or network failure only when repeating the request is safe. A cancel of the execution
+ * ends every wait at once and aborts the request in flight (Cancelled).
  */
 export async function sendRequest(
 	ctx: IExecuteFunctions,
@@ -101,85 +155,52 @@ export async function sendRequest(
 	gate: RequestGate,
 	settings: TransportSettings,
 ): Promise<SendResult> {
-	let rateLimitWaited = 0;
-	let rateLimitHits = 0;
-	let rateLimitAsked: number | undefined;
+	const signal = ctx.getExecutionCancelSignal();
+	const limits: RateLimitLog = { hits: 0 };
 	// Jitter first, cap last: no wait ever exceeds Max Retry Wait.
 	const capped = (ms: number) => Math.min(withJitter(ms), settings.maxRetryWaitMs);
 	for (let attempt = 0; ; attempt++) {
-		await gate.acquire();
-		const canRetry = attempt < settings.maxRetries && !ctx.getExecutionCancelSignal()?.aborted;
+		await gate.acquire(signal);
+		const canRetry = attempt < settings.maxRetries;
+		const result = await attemptOnce(ctx, provider, credential, request, settings, signal);
+		// Only an update can have changed anything; a look-up only reads.
+		if (signal?.aborted) throw new Cancelled(action.contactId !== undefined);
 
-		let response: IN8nHttpFullResponse;
-		try {
-			response = (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				provider.credential.name,
-				{
-					method: request.method,
-					url: request.url,
-					body: request.body,
-					json: true,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					timeout: settings.timeoutMs,
-					// A redirected update is reported, not followed: see redirectFailure.
-					disableFollowRedirect: true,
-				},
-				{ credentialsDecrypted: credential },
-			)) as IN8nHttpFullResponse;
-		} catch (error) {
-			const code = networkCode(error);
+		if ('error' in result) {
+			const code = networkCode(result.error);
 			const repeatable = neverReachedServer(code) || repeatSafe;
 			if (canRetry && repeatable) {
-				await sleep(capped(backoffMs(attempt)));
+				await wait(capped(backoffMs(attempt)), signal);
 				continue;
 			}
-			return { ok: false, failure: networkFailure(provider, action, error, code, settings, attempt, repeatable) };
+			return { ok: false, failure: networkFailure(provider, action, result.error, code, settings, attempt, repeatable) };
 		}
 
+		const { response } = result;
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {
 			const body = readSuccessBody(response.body);
-			if (body === undefined) {
-				const failure = describeVendorFailure(provider, action, status, response.body);
-				const answer = `the answer could not be read: "${excerpt(String(response.body))}".`;
-				failure.description =
-					action.contactId === undefined
-						? `${provider.label} answered the look-up, but ${answer} Nothing was updated; check the credential's Base URL.`
-						: `The update may have been applied, but ${answer} Check the contact in ${provider.label} before running again.`;
-				return { ok: false, failure };
-			}
+			if (body === undefined) return { ok: false, failure: unreadableSuccess(provider, action, status, response.body) };
 			return { ok: true, status, body };
 		}
 
 		const body = readSuccessBody(response.body) ?? response.body;
 		if (status === 429) {
-			rateLimitHits++;
+			limits.since ??= Date.now();
+			limits.hits++;
+			limits.askedMs = rateLimitWaitMs(response.headers as IDataObject, provider.readError(body).retryAfterSeconds);
 			if (settings.retryOnRateLimit && canRetry) {
-				const asked = rateLimitWaitMs(
-					response.headers as IDataObject,
-					provider.readError(body).retryAfterSeconds,
-				);
-				rateLimitAsked = asked;
-				// A wait of 0 (Retry-After: 0, a reset already past) would burn every retry at once.
-				const wait = capped(asked !== undefined && asked > 0 ? asked : backoffMs(attempt + 1));
-				rateLimitWaited += wait;
 				// Every request of this execution holds off, not only this one.
-				gate.pauseFor(wait);
+				gate.pauseFor(rateLimitPause(limits, settings));
 				continue;
 			}
-			return {
-				ok: false,
-				body,
-				failure: rateLimitFailure(provider, action, body, { hits: rateLimitHits, waitedMs: rateLimitWaited, askedMs: rateLimitAsked }, settings),
-			};
+			return { ok: false, body, failure: rateLimitFailure(provider, action, body, limits, settings) };
 		}
 		if (status >= 300 && status < 400) {
 			return { ok: false, body, failure: redirectFailure(provider, action, status, (response.headers as IDataObject)?.location) };
 		}
 		if (status >= 500 && canRetry && repeatSafe) {
-			await sleep(capped(backoffMs(attempt)));
+			await wait(capped(backoffMs(attempt)), signal);
 			continue;
 		}
 		const failure = describeVendorFailure(provider, action, status, body);
@@ -188,15 +209,27 @@ export async function sendRequest(
 	}
 }
 
+/**
+ * How long everyone holds off after a 429: what the vendor asked (capped by Max Retry Wait), or,
+ * when it names no wait (OpenCX, Retry-After: 0, a reset already past), a backoff whose retries
+ * span a whole rate-limit window.
+ */
+function rateLimitPause(limits: RateLimitLog, settings: TransportSettings): number {
+	const asked = limits.askedMs;
+	if (asked !== undefined && asked > 0) return Math.min(withJitter(asked), settings.maxRetryWaitMs);
+	return noHintBackoffMs(limits.hits - 1, settings.maxRetryWaitMs);
+}
+
 function rateLimitFailure(
 	provider: ContactProvider,
 	action: Action,
 	body: unknown,
-	{ hits, waitedMs, askedMs }: { hits: number; waitedMs: number; askedMs?: number },
+	{ hits, since, askedMs }: RateLimitLog,
 	settings: TransportSettings,
 ): Failure {
 	const vendor = describeVendorFailure(provider, action, 429, body);
-	const seconds = Math.round(waitedMs / 100) / 10;
+	// The time really waited, from the first 429 to this answer: not the sum of the waits planned.
+	const seconds = Math.round((Date.now() - (since ?? Date.now())) / 100) / 10;
 	const askedLonger =
 		askedMs !== undefined && askedMs > settings.maxRetryWaitMs
 			? ` ${provider.label} last asked to wait ${Math.round(askedMs / 1000)} s, longer than Max Retry Wait (${settings.maxRetryWaitMs / 1000} s).`
