@@ -122,6 +122,15 @@ describe('cancel means stop', () => {
 		expect(sandbox.stats().updatesApplied.openCx).toBe(1);
 	});
 
+	test('during the retry wait after a lost answer: the item is reported as possibly applied, not as never sent', async () => {
+		const ids = sandbox.seedMany('raze', 2, 'cl');
+		// The update is stored, then the answer is a 500: the node retries after a backoff, and the cancel comes first.
+		sandbox.addFault({ kind: 'status500', vendor: 'raze', phase: 'after' });
+		const { settled } = await updateNames({ vendor: 'raze', ids, options: { maxRetryWaitSeconds: 30 }, cancelAfterMs: 250 });
+		expect(settled.error?.message).toBe('The execution was cancelled — in flight when the run stopped (may have been updated): item 0; not sent: item 1');
+		expect(sandbox.getContact('raze', ids[0])?.name).toBe('Name 0');
+	});
+
 	test('a long wait (a timer longer than 2^31-1 ms) neither fires early nor outlives a cancel', async () => {
 		const controller = new AbortController();
 		let ended = false;

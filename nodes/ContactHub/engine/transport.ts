@@ -125,6 +125,12 @@ async function attemptOnce(
 	}
 }
 
+/** Whether an attempt ended without telling if the vendor applied it: a network error after sending, or a 5xx. */
+function answerLost(result: Attempt): boolean {
+	if ('error' in result) return !neverReachedServer(networkCode(result.error));
+	return result.response.statusCode >= 500;
+}
+
 /** The 429s one request met: how many, since when, and the last wait the vendor asked for. */
 interface RateLimitLog {
 	hits: number;
@@ -157,20 +163,32 @@ export async function sendRequest(
 ): Promise<SendResult> {
 	const signal = ctx.getExecutionCancelSignal();
 	const limits: RateLimitLog = { hits: 0 };
+	// An update whose answer was lost (in flight, a network error, a 5xx) may have been applied, even
+	// if the cancel comes during a later wait; a 429 or another answer says it was not. A look-up only reads.
+	const isUpdate = action.contactId !== undefined;
+	let mayHaveApplied = false;
+	const stopIfCancelled = () => {
+		if (signal?.aborted) throw new Cancelled(mayHaveApplied);
+	};
+	const hold = async (waiting: Promise<void>) => {
+		await waiting.catch(stopIfCancelled);
+		stopIfCancelled();
+	};
 	// Jitter first, cap last: no wait ever exceeds Max Retry Wait.
 	const capped = (ms: number) => Math.min(withJitter(ms), settings.maxRetryWaitMs);
 	for (let attempt = 0; ; attempt++) {
-		await gate.acquire(signal);
+		await hold(gate.acquire(signal));
 		const canRetry = attempt < settings.maxRetries;
 		const result = await attemptOnce(ctx, provider, credential, request, settings, signal);
-		// Only an update can have changed anything; a look-up only reads.
-		if (signal?.aborted) throw new Cancelled(action.contactId !== undefined);
+		// Aborted in flight: the update may have arrived.
+		if (signal?.aborted) throw new Cancelled(mayHaveApplied || isUpdate);
+		if (isUpdate && answerLost(result)) mayHaveApplied = true;
 
 		if ('error' in result) {
 			const code = networkCode(result.error);
 			const repeatable = neverReachedServer(code) || repeatSafe;
 			if (canRetry && repeatable) {
-				await wait(capped(backoffMs(attempt)), signal);
+				await hold(wait(capped(backoffMs(attempt)), signal));
 				continue;
 			}
 			return { ok: false, failure: networkFailure(provider, action, result.error, code, settings, attempt, repeatable) };
@@ -200,7 +218,7 @@ export async function sendRequest(
 			return { ok: false, body, failure: redirectFailure(provider, action, status, (response.headers as IDataObject)?.location) };
 		}
 		if (status >= 500 && canRetry && repeatSafe) {
-			await wait(capped(backoffMs(attempt)), signal);
+			await hold(wait(capped(backoffMs(attempt)), signal));
 			continue;
 		}
 		const failure = describeVendorFailure(provider, action, status, body);
