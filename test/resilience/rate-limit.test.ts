@@ -54,7 +54,10 @@ describe('429 handling', () => {
 			});
 			// Six updates at three per second need a second window.
 			expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-			expect(updates().length).toBeGreaterThan(6);
+			// LeadLex and Raze report their budget in headers, so the node waits for the reset before a 429;
+			// Bland AI and OpenCX say nothing until they refuse.
+			if (vendor === 'leadLex' || vendor === 'raze') expect(updates()).toHaveLength(6);
+			else expect(updates().length).toBeGreaterThan(6);
 		},
 	);
 
@@ -72,21 +75,21 @@ describe('429 handling', () => {
 
 	test('gives up after Max Retries with a message that says why and what to change', async () => {
 		const ids = sandbox.seedMany('leadLex', 3, 'gu');
-		sandbox.setRateLimit('leadLex', { limit: 1, windowMs: 60_000 });
+		// Every request of items 1 and 2 is refused, each asking for a wait of 1 s (within Max Retry Wait).
+		sandbox.setChaos({ seed: 1, vendor: 'leadLex', rates: { status429: 1 } });
 		const result = await updateNames(
 			'leadLex',
-			ids,
-			{ maxRetries: 2, maxRetryWaitSeconds: 0.2 },
+			ids.slice(1),
+			{ maxRetries: 2, maxRetryWaitSeconds: 1 },
 			'continueRegularOutput',
 		);
 
-		expect(result.items).toHaveLength(3);
-		expect(result.items[0].json.name).toBe('Name 0');
-		for (const index of [1, 2]) {
+		expect(result.items).toHaveLength(2);
+		for (const index of [0, 1]) {
 			const { json, pairedItem, error } = result.items[index];
 			expect(pairedItem).toEqual({ item: index });
 			expect(json.error).toMatch(
-				new RegExp(`^LeadLex rate limit: contact gu-${index + 1} was not updated \\(rate-limited 3 times, waited 0\\.\\d s in total\\) \\(item ${index}\\)$`),
+				new RegExp(`^LeadLex rate limit: contact gu-${index + 2} was not updated \\(rate-limited 3 times, waited [2-5](\\.\\d)? s in total\\) \\(item ${index}\\)$`),
 			);
 			expect(error?.description).toContain('Max Requests per Minute');
 		}

@@ -95,7 +95,8 @@ describe('cancel means stop', () => {
 	test('during a 429 pause: the wait ends at once', async () => {
 		const ids = sandbox.seedMany('leadLex', 5, 'cp');
 		sandbox.setRateLimit('leadLex', { limit: 1, windowMs: 60_000 });
-		const { settled, cancelledAt } = await updateNames({ vendor: 'leadLex', ids, options: { maxRetryWaitSeconds: 30 }, cancelAfterMs: 700 });
+		// Max Retry Wait above the minute LeadLex asks for, so the node waits rather than stopping.
+		const { settled, cancelledAt } = await updateNames({ vendor: 'leadLex', ids, options: { maxRetryWaitSeconds: 120 }, cancelAfterMs: 700 });
 		expect(settled.at - cancelledAt).toBeLessThan(300);
 		expect(sandbox.requests.filter((request) => request.at > cancelledAt)).toEqual([]);
 		expect(settled.error?.message).toBe('The execution was cancelled — updated: item 0; not sent: items 1–4');

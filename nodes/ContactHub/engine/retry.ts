@@ -1,15 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { headerOf, resetAtMs } from './budget';
+
 /** How long a vendor asks to wait after a 429, in ms, from its headers or body; undefined if it does not say. */
 export function rateLimitWaitMs(
 	headers: IDataObject | undefined,
 	bodyRetryAfterSeconds: number | undefined,
 	now = Date.now(),
 ): number | undefined {
-	const header = (name: string): string | undefined => {
-		const value = headers?.[name] ?? headers?.[name.toLowerCase()];
-		return value === undefined || value === null ? undefined : String(value);
-	};
+	const header = (name: string) => headerOf(headers, name);
 
 	const retryAfter = header('retry-after');
 	if (retryAfter !== undefined) {
@@ -21,10 +20,7 @@ export function rateLimitWaitMs(
 	if (bodyRetryAfterSeconds !== undefined) return Math.max(0, bodyRetryAfterSeconds * 1000);
 
 	const reset = Number(header('x-ratelimit-reset'));
-	if (Number.isFinite(reset) && reset > 0) {
-		// Unix seconds when large; some gateways send seconds from now instead.
-		return Math.max(0, reset > 1e9 ? reset * 1000 - now : reset * 1000);
-	}
+	if (Number.isFinite(reset) && reset > 0) return Math.max(0, resetAtMs(reset, now) - now);
 	return undefined;
 }
 

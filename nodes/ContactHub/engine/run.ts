@@ -5,6 +5,8 @@ import type { ContactProvider } from '../providers/types';
 import { RequestGate } from './gate';
 import { updateItem, type RunContext } from './item';
 import { parameterReader } from './parameters';
+import { findProvider } from '../providers/registry';
+import { describeReset, VendorLimitReached } from './budget';
 import { readRunSettings } from './settings';
 import { summarize, type Outcome } from './summary';
 import { Cancelled } from './wait';
@@ -59,21 +61,24 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 	const run: RunContext = {
 		ctx: this,
 		param,
-		gate: new RequestGate(settings.maxRequestsPerMinute),
+		gate: new RequestGate({ maxPerMinute: settings.maxRequestsPerMinute, maxWaitMs: settings.maxRetryWaitMs }),
 		settings,
 		credentials: credentialCache(this),
 	};
-	const { results, outcomes, fatal } = await runItems(run, items, settings.parallelRequests);
+	const { results, outcomes, fatal, limit } = await runItems(run, items, settings.parallelRequests);
 	if (this.getExecutionCancelSignal()?.aborted) throw cancelledError(this, outcomes, items.length);
 	if (fatal) throw withSummary(fatal, outcomes, items.length);
+	if (limit) reportLimit(run, limit, results, outcomes);
 	return [results];
 }
 
-/** What a run produced: an output per finished item, each item's outcome, and the first fatal error. */
+/** What a run produced: an output per finished item, each item's outcome, the first fatal error, a limit met. */
 interface RunOutput {
 	results: INodeExecutionData[];
 	outcomes: Array<Outcome | undefined>;
 	fatal?: Error;
+	/** A vendor limit that returns later than Max Retry Wait: what was left is not sent. */
+	limit?: { resetAt: number; label: string };
 }
 
 function outcomeOf(item: INodeExecutionData): Outcome {
@@ -91,7 +96,7 @@ async function runItems(run: RunContext, items: INodeExecutionData[], parallel: 
 	const failures: Array<{ itemIndex: number; error: Error }> = [];
 	let next = 0;
 	const worker = async () => {
-		while (failures.length === 0 && next < items.length && !ctx.getExecutionCancelSignal()?.aborted) {
+		while (failures.length === 0 && !output.limit && next < items.length && !ctx.getExecutionCancelSignal()?.aborted) {
 			const itemIndex = next++;
 			try {
 				output.results[itemIndex] = await updateItem(run, items[itemIndex], itemIndex);
@@ -99,6 +104,8 @@ async function runItems(run: RunContext, items: INodeExecutionData[], parallel: 
 			} catch (error) {
 				if (error instanceof Cancelled) {
 					if (error.mayHaveApplied) output.outcomes[itemIndex] = 'unknown';
+				} else if (error instanceof VendorLimitReached) {
+					output.limit ??= { resetAt: error.resetAt, label: findProvider(run.param('provider', itemIndex))?.label ?? 'The vendor' };
 				} else if (ctx.continueOnFail()) {
 					output.results[itemIndex] = errorItem(error, itemIndex);
 					output.outcomes[itemIndex] = 'failed';
@@ -125,6 +132,32 @@ function withSummary(error: Error, outcomes: Array<Outcome | undefined>, total: 
 	const described = error as Error & { description?: string | null };
 	described.description = `${described.description ? `${described.description} ` : ''}The run stopped at this error. Of ${total} items: ${summary}. ${RERUN_HINT}`;
 	return error;
+}
+
+/**
+ * A vendor limit hours away: every item not updated is reported as not sent because of it, as
+ * error items with Continue On Fail, or as one error that says the same.
+ */
+function reportLimit(run: RunContext, limit: { resetAt: number; label: string }, results: INodeExecutionData[], outcomes: Array<Outcome | undefined>): void {
+	const { ctx } = run;
+	const total = results.length;
+	for (let index = 0; index < total; index++) if (outcomes[index] === undefined) outcomes[index] = 'limited';
+	const updated = outcomes.filter((outcome) => outcome === 'updated').length;
+	const reset = describeReset(limit.resetAt);
+	const description =
+		`${limit.label} says its rate limit returns later than Max Retry Wait (${run.settings.maxRetryWaitMs / 1000} s), so Contact Hub stopped sending at once. ` +
+		`${updated} of ${total} items were updated before. Run the rest after ${reset}, or raise Max Retry Wait to wait for it.`;
+	if (!ctx.continueOnFail()) {
+		throw new NodeOperationError(ctx.getNode(), `${limit.label} rate limit: used up until ${reset} — ${summarize(outcomes, total)}`, { description });
+	}
+	for (let index = 0; index < total; index++) {
+		if (outcomes[index] !== 'limited') continue;
+		const error = new NodeOperationError(ctx.getNode(), `${limit.label} rate limit: not sent, the limit is used up until ${reset} (item ${index})`, {
+			itemIndex: index,
+			description,
+		});
+		results[index] = errorItem(error, index);
+	}
 }
 
 function cancelledError(ctx: IExecuteFunctions, outcomes: Array<Outcome | undefined>, total: number): NodeOperationError {

@@ -1,5 +1,5 @@
 /** What became of one item, for the report when a run stops early. */
-export type Outcome = 'updated' | 'skipped' | 'checked' | 'failed' | 'unknown';
+export type Outcome = 'updated' | 'skipped' | 'checked' | 'failed' | 'unknown' | 'limited';
 
 /** Item indexes as ranges: [0, 1, 2, 5] → "0–2, 5". */
 export function ranges(indexes: number[]): string {
@@ -20,6 +20,7 @@ const WORDING: Array<[Outcome | undefined, string]> = [
 	['skipped', 'skipped (not found)'],
 	['failed', 'failed'],
 	['unknown', 'in flight when the run stopped (may have been updated)'],
+	['limited', "not sent (the vendor's rate limit)"],
 	[undefined, 'not sent'],
 ];
 

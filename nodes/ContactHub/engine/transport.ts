@@ -10,6 +10,7 @@ import { describeVendorFailure, excerpt, redirectFailure, type Action, type Fail
 import type { RequestGate } from './gate';
 import type { VendorRequest } from './request';
 import { backoffMs, neverReachedServer, noHintBackoffMs, rateLimitWaitMs, withJitter } from './retry';
+import { beyondWait, VendorLimitReached } from './budget';
 import { Cancelled, wait } from './wait';
 
 /** Timeout, retry and rate-limit settings for one execution. */
@@ -170,9 +171,15 @@ export async function sendRequest(
 	const stopIfCancelled = () => {
 		if (signal?.aborted) throw new Cancelled(mayHaveApplied);
 	};
-	const hold = async (waiting: Promise<void>) => {
-		await waiting.catch(stopIfCancelled);
+	// A wait ended by the cancel reports what this request may have done; other ends (a vendor
+	// limit hours away) pass on as they are.
+	const hold = async (waiting: Promise<void>): Promise<void> => {
+		const failure = await waiting.then(
+			() => undefined,
+			(error: unknown) => error,
+		);
 		stopIfCancelled();
+		if (failure !== undefined) return await Promise.reject(failure);
 	};
 	// Jitter first, cap last: no wait ever exceeds Max Retry Wait.
 	const capped = (ms: number) => Math.min(withJitter(ms), settings.maxRetryWaitMs);
@@ -183,6 +190,7 @@ export async function sendRequest(
 		// Aborted in flight: the update may have arrived.
 		if (signal?.aborted) throw new Cancelled(mayHaveApplied || isUpdate);
 		if (isUpdate && answerLost(result)) mayHaveApplied = true;
+		if ('response' in result) gate.observe(result.response.headers as IDataObject);
 
 		if ('error' in result) {
 			const code = networkCode(result.error);
@@ -207,6 +215,11 @@ export async function sendRequest(
 			limits.since ??= Date.now();
 			limits.hits++;
 			limits.askedMs = rateLimitWaitMs(response.headers as IDataObject, provider.readError(body).retryAfterSeconds);
+			// A budget that returns later than Max Retry Wait (a daily cap): no retry, nothing more is sent.
+			if (settings.retryOnRateLimit && limits.askedMs !== undefined && beyondWait(limits.askedMs, settings.maxRetryWaitMs)) {
+				gate.exhaustUntil(Date.now() + limits.askedMs);
+				throw new VendorLimitReached(Date.now() + limits.askedMs);
+			}
 			if (settings.retryOnRateLimit && canRetry) {
 				// Every request of this execution holds off, not only this one.
 				gate.pauseFor(rateLimitPause(limits, settings));
