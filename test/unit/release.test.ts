@@ -96,22 +96,21 @@ describe('.github/workflows/publish.yml', () => {
 		expect({ ...publish.permissions, ...job.permissions }).toEqual({ contents: 'read', 'id-token': 'write' });
 	});
 
-	it('sets up Node with the npm registry for the publish token', () => {
+	it('sets up Node and npm 11, which publishes with the job\'s OIDC token (trusted publishing, no stored token)', () => {
 		const setup = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
 		expect(setup?.with?.['node-version']).toBeDefined();
-		expect(String(setup?.with?.['registry-url'])).toMatch(/^https:\/\/registry\.npmjs\.org\/?$/);
+		expect(runs(job)).toContain('npm install -g npm@11');
+		expect(JSON.stringify(publish)).not.toMatch(/NPM_TOKEN|NODE_AUTH_TOKEN/);
 	});
 
 	it('runs npm ci, lint, build and test, then npm publish --provenance --access public', () => {
-		expect(runs(job).flatMap(npmCommands)).toEqual([
+		expect(runs(job).flatMap(npmCommands).filter((command) => !command.startsWith('npm install -g'))).toEqual([
 			'npm ci --no-audit --no-fund',
 			'npm run lint',
 			'npm run build',
 			'npm test',
 			'npm publish --provenance --access public',
 		]);
-		const publishStep = job.steps.find((s) => s.run?.startsWith('npm publish'));
-		expect(publishStep?.env?.NODE_AUTH_TOKEN).toMatch(/\$\{\{\s*secrets\.\w+\s*\}\}/);
 	});
 
 	it('refuses a tag that is not the package version', () => {
