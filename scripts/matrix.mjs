@@ -19,7 +19,7 @@ import { LINES, LINE_ENV, findLine, lineNodeVersion } from '../e2e/lib/lines.mjs
 
 const REPO_DIR = join(import.meta.dirname, '..');
 /** The suite every line runs. */
-export const MATRIX_TESTS = ['e2e/contact-hub.test.mjs', 'e2e/agent.test.mjs', 'e2e/unverified.test.mjs'];
+export const MATRIX_TESTS = ['e2e/contact-hub.test.mjs', 'e2e/reliability.test.mjs', 'e2e/agent.test.mjs', 'e2e/unverified.test.mjs'];
 
 /** node:test's TAP summary (`# pass N`, `# fail M`, ...) as numbers; null when it is missing. */
 export function tapCounts(tap) {
