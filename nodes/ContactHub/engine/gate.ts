@@ -100,6 +100,8 @@ export class RequestGate {
 			if (beyondWait(untilReset, this.maxWaitMs)) throw new VendorLimitReached(budget.resetAt);
 			return untilReset + RESET_MARGIN_MS;
 		}
+		// A budget back only in hours (a daily cap) is not spread over them: what is left is used, then the run stops.
+		if (beyondWait(untilReset, this.maxWaitMs)) return 0;
 		const low = Number.isFinite(budget.limit) ? Math.max(1, Math.ceil(budget.limit * LOW_SHARE)) : 1;
 		if (budget.remaining > low) return 0;
 		return this.lastStart + untilReset / budget.remaining - now;
