@@ -7,7 +7,8 @@
 //   npm run test:matrix     (this file and agent.test.mjs on every line)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
@@ -127,6 +128,24 @@ test('the npm pack tarball installs into <user folder>/.n8n/nodes as the README 
 		assert.ok(existsSync(join(pkg, file)), `${file} is in the published package`);
 	}
 	assert.ok(!existsSync(join(dir, 'node_modules', 'n8n-workflow')), "the n8n-workflow peer is not installed: n8n's own is used");
+});
+
+test("every n8n-workflow export the installed package uses exists in this line's n8n-workflow", () => {
+	// n8n hands the package its own n8n-workflow at run time: an export missing there fails only when
+	// that code path runs (2.40 dropped sleepWithAbort, and every wait of the node failed).
+	const pkg = join(nodesDir(userFolder), 'node_modules', PACKAGE_NAME, 'dist');
+	const used = new Set();
+	const walk = (dir) => {
+		for (const entry of readdirSync(dir, { withFileTypes: true })) {
+			const path = join(dir, entry.name);
+			if (entry.isDirectory()) walk(path);
+			else if (entry.name.endsWith('.js')) for (const [, name] of readFileSync(path, 'utf8').matchAll(/n8n_workflow_\d+\.(\w+)/g)) used.add(name);
+		}
+	};
+	walk(pkg);
+	assert.ok(used.has('NodeOperationError'), `the scan finds the package's imports (${[...used]})`);
+	const exported = createRequire(join(currentLine().dir, 'node_modules', 'n8n', 'package.json'))('n8n-workflow');
+	assert.deepEqual([...used].filter((name) => !(name in exported)), [], `n8n ${currentLine().n8n}'s n8n-workflow lacks these`);
 });
 
 test('CLI-imported credentials: the example workflow updates a contact in each provider', async () => {
