@@ -67,6 +67,16 @@ describe.each([
 	}, 30_000);
 });
 
+test('a run whose items fit in what is left of the budget is not stretched to the reset', async () => {
+	const ids = sandbox.seedMany('raze', 18, 'fit');
+	sandbox.setRateLimit('raze', { limit: 20, windowMs: 4000 });
+	const started = Date.now();
+	const result = await updateNames('raze', ids);
+	expect(result.error).toBeUndefined();
+	expect(Date.now() - started).toBeLessThan(1500);
+	expect(refused()).toBe(0);
+});
+
 test('four executions on one key stay within the limit: nothing failed, at most one 429 per window and execution', async () => {
 	const windowMs = 3000;
 	const limit = 40;

@@ -15,6 +15,8 @@ export interface GateOptions {
 	maxPerMinute: number;
 	/** Max Retry Wait: a vendor budget that returns later than this ends the run instead of a wait. */
 	maxWaitMs: number;
+	/** How many items this execution has yet to start: a budget that covers them is not spread. */
+	backlog?: () => number;
 	windowMs?: number;
 }
 
@@ -36,6 +38,8 @@ export class RequestGate {
 
 	private readonly maxWaitMs: number;
 
+	private readonly backlog: () => number;
+
 	private pausedUntil = 0;
 
 	private lastStart = 0;
@@ -44,9 +48,10 @@ export class RequestGate {
 
 	private queue: Promise<void> = Promise.resolve();
 
-	constructor({ maxPerMinute, maxWaitMs, windowMs = 60_000 }: GateOptions) {
+	constructor({ maxPerMinute, maxWaitMs, backlog = () => Infinity, windowMs = 60_000 }: GateOptions) {
 		this.maxPerMinute = maxPerMinute;
 		this.maxWaitMs = maxWaitMs;
+		this.backlog = backlog;
 		this.windowMs = windowMs;
 		this.spacingMs = maxPerMinute > 0 ? windowMs / maxPerMinute : 0;
 	}
@@ -103,7 +108,8 @@ export class RequestGate {
 		// A budget back only in hours (a daily cap) is not spread over them: what is left is used, then the run stops.
 		if (beyondWait(untilReset, this.maxWaitMs)) return 0;
 		const low = Number.isFinite(budget.limit) ? Math.max(1, Math.ceil(budget.limit * LOW_SHARE)) : 1;
-		if (budget.remaining > low) return 0;
+		// What is left covers this execution's last items: no need to stretch them to the reset.
+		if (budget.remaining > low || this.backlog() < budget.remaining) return 0;
 		return this.lastStart + untilReset / budget.remaining - now;
 	}
 

@@ -58,14 +58,20 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 	const settings = readRunSettings(param('options', 0, {}) as IDataObject, (message, description) => {
 		throw new NodeOperationError(this.getNode(), message, { description });
 	});
+	// Items not started yet: the gate does not stretch a budget that covers them all.
+	const progress = { started: 0 };
 	const run: RunContext = {
 		ctx: this,
 		param,
-		gate: new RequestGate({ maxPerMinute: settings.maxRequestsPerMinute, maxWaitMs: settings.maxRetryWaitMs }),
+		gate: new RequestGate({
+			maxPerMinute: settings.maxRequestsPerMinute,
+			maxWaitMs: settings.maxRetryWaitMs,
+			backlog: () => items.length - progress.started,
+		}),
 		settings,
 		credentials: credentialCache(this),
 	};
-	const { results, outcomes, fatal, limit } = await runItems(run, items, settings.parallelRequests);
+	const { results, outcomes, fatal, limit } = await runItems(run, items, settings.parallelRequests, progress);
 	if (this.getExecutionCancelSignal()?.aborted) throw cancelledError(this, outcomes, items.length);
 	if (fatal) throw withSummary(fatal, outcomes, items.length);
 	if (limit) reportLimit(run, limit, results, outcomes);
@@ -90,7 +96,12 @@ function outcomeOf(item: INodeExecutionData): Outcome {
  * Runs the items with bounded concurrency. A failure without Continue On Fail, or a cancel, stops
  * new items from starting; those in flight finish, so the report can say what each one did.
  */
-async function runItems(run: RunContext, items: INodeExecutionData[], parallel: number): Promise<RunOutput> {
+async function runItems(
+	run: RunContext,
+	items: INodeExecutionData[],
+	parallel: number,
+	progress: { started: number },
+): Promise<RunOutput> {
 	const { ctx } = run;
 	const output: RunOutput = { results: new Array(items.length), outcomes: new Array(items.length) };
 	const failures: Array<{ itemIndex: number; error: Error }> = [];
@@ -98,6 +109,7 @@ async function runItems(run: RunContext, items: INodeExecutionData[], parallel: 
 	const worker = async () => {
 		while (failures.length === 0 && !output.limit && next < items.length && !ctx.getExecutionCancelSignal()?.aborted) {
 			const itemIndex = next++;
+			progress.started = next;
 			try {
 				output.results[itemIndex] = await updateItem(run, items[itemIndex], itemIndex);
 				output.outcomes[itemIndex] = outcomeOf(output.results[itemIndex]);
