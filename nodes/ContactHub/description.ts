@@ -271,7 +271,7 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0, maxValue: 60000 },
 			default: 0,
 			description:
-				"Spaces requests so no more than this many start in any minute; 0 means no limit. Set it below your plan's limit. It applies to this execution only: with several executions or queue-mode workers at once, divide the vendor's limit between them.",
+				"Spaces requests so no more than this many start in any minute; 0 means no limit. LeadLex and Raze report their remaining budget with every answer, and the node paces itself by it (also when several executions share the key), so leave this at 0 for them. Set it for Bland AI and OpenCX, which report nothing until they refuse, or to leave part of a key's limit to other users of it. It applies to this execution only.",
 		},
 		{
 			displayName: 'Max Retries',
@@ -324,7 +324,7 @@ export const optionsProperty: INodeProperties = {
 			type: 'boolean',
 			default: true,
 			description:
-				'Whether to wait as long as the vendor asks (Retry-After, rate-limit reset) and try again when it answers 429 Too Many Requests',
+				'Whether to wait as long as the vendor asks (Retry-After, rate-limit reset) and try again when it answers 429 Too Many Requests. When the limit returns later than Max Retry Wait (a daily cap), the node stops sending at once and reports the items not sent.',
 		},
 		{
 			displayName: 'Send Empty Values',

@@ -67,6 +67,14 @@ function planItem(run: RunContext, item: INodeExecutionData, itemIndex: number):
 	return plan;
 }
 
+const credentialChecks = new WeakMap<ICredentialsDecrypted, string | undefined>();
+
+/** The credential's problem, worked out once per credential fetched (once per execution), not per item. */
+function checkedOnce(credential: ICredentialsDecrypted): string | undefined {
+	if (!credentialChecks.has(credential)) credentialChecks.set(credential, credentialProblem(credential.data ?? {}));
+	return credentialChecks.get(credential);
+}
+
 /** Stage 2: the provider's credential, checked before anything is sent; errors name the item and the provider. */
 async function credentialFor(run: RunContext, provider: ContactProvider, itemIndex: number): Promise<ICredentialsDecrypted> {
 	const type = provider.credential.displayName;
@@ -82,7 +90,7 @@ async function credentialFor(run: RunContext, provider: ContactProvider, itemInd
 		});
 	}
 	// A key that cannot be a header would otherwise fail as a network error, and be retried.
-	const problem = credentialProblem(credential.data ?? {});
+	const problem = checkedOnce(credential);
 	if (problem) {
 		const field = problem.slice(0, problem.indexOf(':'));
 		throw new NodeOperationError(run.ctx.getNode(), `${provider.label}: the ${type} credential cannot be used: ${problem}${itemSuffix(itemIndex)}`, {
