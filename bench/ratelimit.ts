@@ -128,9 +128,9 @@ async function scenario(sandbox: SandboxProcess, vendor: Vendor, mode: Mode, bas
 	// Burst: the same node with the headers unread, as before header pacing.
 	if (mode === 'burst') RequestGate.prototype.observe = () => undefined;
 	let results: RunResult[];
-	// n8n's HTTP Request node prints every 429 it meets; the figures are the only output wanted here.
-	const log = console.log;
-	if (mode === 'http-request') console.log = () => undefined;
+	// n8n prints every 429 the HTTP Request node meets; the figures are the only output wanted here.
+	const write = process.stdout.write;
+	if (mode === 'http-request') process.stdout.write = (() => true) as typeof process.stdout.write;
 	try {
 		results = await Promise.all(
 			Array.from({ length: executions }, async (_, e) => {
@@ -141,7 +141,7 @@ async function scenario(sandbox: SandboxProcess, vendor: Vendor, mode: Mode, bas
 		);
 	} finally {
 		RequestGate.prototype.observe = observe;
-		console.log = log;
+		process.stdout.write = write;
 	}
 	const elapsedMs = Date.now() - started;
 	const stats = await sandbox.stats();
