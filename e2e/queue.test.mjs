@@ -8,7 +8,7 @@
 // Prints, last: queue: W workers, E executions, N items, X lost, Y doubled, Z 429s, achieved R/min of L
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
@@ -220,6 +220,8 @@ after(async () => {
 	if (stack) await stopQueueStack(stack);
 	await sandbox?.stop();
 	if (queueLine) console.log(queueLine);
+	// scripts/test-queue.mjs prints it again after node:test's own summary, so that it comes last.
+	if (queueLine && process.env.QUEUE_LINE_FILE) writeFileSync(process.env.QUEUE_LINE_FILE, `${queueLine}\n`);
 });
 
 test('every process listens on 127.0.0.1 only; every worker has its own user folder with the package', () => {
