@@ -10,9 +10,9 @@
  * started after a cancel). Run: npm run bench:faults (about 2.5 minutes; FAULTS_VENDORS=raze,leadLex
  * picks vendors). Exits 1 when any item is lost, doubled or wrong.
  */
-import { createDeferredPromise, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { ContactHub } from '../nodes/ContactHub/ContactHub.node';
+import { listedItems, trackedNode } from '../test/helpers/runs';
 import { CONTACT_HUB_TYPE, contactHubWorkflow, runWorkflow, shutdownEngine } from '../test/helpers/workflow';
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../test/sandbox';
 
@@ -37,24 +37,6 @@ const zero = (): Tally => ({ items: 0, faulted: 0, updated: 0, reported: 0, lost
 
 function occurrences(text: unknown, part: string): number {
 	return typeof text === 'string' ? text.split(part).length - 1 : 0;
-}
-
-/** A Contact Hub that reports when its execute() settled (a cancelled engine does not wait for it). */
-function trackedNode() {
-	const settled = createDeferredPromise<{ at: number; error?: Error }>();
-	const node = new ContactHub();
-	const execute = node.execute;
-	node.execute = async function (this: IExecuteFunctions) {
-		try {
-			const output = await execute.call(this);
-			settled.resolve({ at: Date.now() });
-			return output;
-		} catch (error) {
-			settled.resolve({ at: Date.now(), error: error as Error });
-			throw error;
-		}
-	};
-	return { node, settled: settled.promise };
 }
 
 async function runCampaign(
@@ -118,24 +100,14 @@ function checkContinue(sandbox: Sandbox, vendor: Vendor, seed: number, run: { id
 	});
 }
 
-/** The item indexes a summary lists for one outcome ("updated: items 0–2, 5"). */
-function listed(message: string, outcome: string): number[] {
-	const match = new RegExp(`${outcome}: items? ([0-9–, ]+)`).exec(message);
-	if (!match) return [];
-	return match[1].split(', ').flatMap((part) => {
-		const [from, to = from] = part.split('–').map(Number);
-		return Array.from({ length: to - from + 1 }, (_, offset) => from + offset);
-	});
-}
-
 /** A stop (failure or cancel): the report names every item, and agrees with the sandbox. */
 function checkStop(sandbox: Sandbox, vendor: Vendor, seed: number, run: { ids: string[]; error?: Error; cancelledAt: number }, tally: Tally): void {
 	const message = run.error?.message ?? '';
 	tally.items += run.ids.length;
 	tally.faulted += countFaults(sandbox);
-	const updated = listed(message, 'updated');
-	const notSent = listed(message, 'not sent');
-	const accounted = new Set([...updated, ...notSent, ...listed(message, 'failed'), ...listed(message, '\\(may have been updated\\)')]);
+	const updated = listedItems(message, 'updated');
+	const notSent = listedItems(message, 'not sent');
+	const accounted = new Set([...updated, ...notSent, ...listedItems(message, 'failed'), ...listedItems(message, '\\(may have been updated\\)')]);
 	// Without an error the run finished: then every item is in the output instead.
 	if (run.error) tally.lost += run.ids.length - accounted.size;
 	tally.updated += updated.length;

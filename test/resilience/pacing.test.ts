@@ -4,10 +4,10 @@
  * reset; executions that share a key converge without shared state; a daily cap ends the run at
  * once with a report; a cancel ends a pacing wait at once.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { createDeferredPromise } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
+import { trackedNode } from '../helpers/runs';
 import { CONTACT_HUB_TYPE, contactHubWorkflow, runWorkflow, shutdownEngine, type RunResult } from '../helpers/workflow';
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';
 
@@ -135,16 +135,7 @@ test('a cancel during a pacing wait ends it at once', async () => {
 	const ids = sandbox.seedMany('raze', 20, 'pw');
 	// 10 per minute: once Remaining is low, the next start is many seconds away.
 	sandbox.setRateLimit('raze', { limit: 10, windowMs: 60_000 });
-	const settled = createDeferredPromise<number>();
-	const node = new ContactHub();
-	const execute = node.execute;
-	node.execute = async function (this: IExecuteFunctions) {
-		try {
-			return await execute.call(this);
-		} finally {
-			settled.resolve(Date.now());
-		}
-	};
+	const { node, settled } = trackedNode();
 	let cancelledAt = 0;
 	await updateNames('raze', ids, {
 		nodeTypes: { [CONTACT_HUB_TYPE]: node },
@@ -155,7 +146,7 @@ test('a cancel during a pacing wait ends it at once', async () => {
 			}, 1500);
 		},
 	});
-	const endedAt = await settled.promise;
+	const { at: endedAt } = await settled;
 	expect(endedAt - cancelledAt).toBeLessThan(300);
 	expect(updates().filter((request) => request.at > cancelledAt)).toEqual([]);
 	expect(updates().length).toBeLessThan(10);

@@ -115,62 +115,44 @@ function violation(vendor: Vendor, item: INodeExecutionData, index: number, ids:
 	return namesField ? undefined : `no field named: ${error} / ${description}`;
 }
 
-describe.each(VENDORS)('%s: generated input items (Map Automatically)', (vendor) => {
-	test(`${RUNS} × ${ITEMS_PER_RUN} items: each accepted by the sandbox or refused clearly`, async () => {
-		let checked = 0;
-		await fc.assert(
-			fc.asyncProperty(fc.array(itemArbitrary(vendor), { minLength: ITEMS_PER_RUN, maxLength: ITEMS_PER_RUN }), async (generated) => {
-				sandbox.reset();
-				sandbox.setRejectUnknownFields(true);
-				const ids = sandbox.seedMany(vendor, generated.length, 'pp');
-				const items = generated.map((fields, index) => ({ ...fields, id: ids[index] }));
-				const result = await runWorkflow(
-					contactHubWorkflow({ provider: vendor, mappingMode: 'autoMapInputData', options: { parallelRequests: 8 } }, { onError: 'continueRegularOutput' }),
-					items,
-					{ [CREDENTIAL[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
-				);
-				if (result.error) throw new Error(`the execution failed: ${result.error.message}`);
-				if (result.items.length !== items.length) throw new Error(`${items.length} items in, ${result.items.length} out`);
-				result.items.forEach((item, index) => {
-					const why = violation(vendor, item, index, ids);
-					if (why) throw new Error(`item ${index} ${JSON.stringify(items[index])}: ${why}`);
-				});
-				checked += items.length;
-				count(`${vendor} auto-map`, result.items);
-			}),
-			{ seed: SEED, numRuns: RUNS, endOnFailure: true },
-		);
-		expect(checked).toBe(RUNS * ITEMS_PER_RUN);
-	}, 120_000);
-});
+/** Node parameters for one mapping mode: Map Automatically, or every field as an expression of the item. */
+function parametersFor(vendor: Vendor, mode: 'auto-map' | 'expressions'): IDataObject {
+	if (mode === 'auto-map') return { provider: vendor, mappingMode: 'autoMapInputData' };
+	// Custom Fields as n8n's From JSON entry, the way an expression fills it in the editor.
+	const updateFields = Object.fromEntries(
+		findProvider(vendor)!.fields.map((field) => [field, field === 'customFields' ? { json: [{ object: `={{ $json.${field} }}` }] } : `={{ $json.${field} }}`]),
+	);
+	return { provider: vendor, contactId: '={{ $json.id }}', updateFields };
+}
 
-describe.each(VENDORS)('%s: generated field values (Map Each Field Below, by expression)', (vendor) => {
-	test(`${RUNS} × ${ITEMS_PER_RUN} items through expressions: accepted or refused clearly`, async () => {
-		const fields = findProvider(vendor)!.fields;
-		// Custom Fields as n8n's From JSON entry, the way an expression fills it in the editor.
-		const updateFields = Object.fromEntries(
-			fields.map((field) => [field, field === 'customFields' ? { json: [{ object: `={{ $json.${field} }}` }] } : `={{ $json.${field} }}`]),
-		);
-		await fc.assert(
-			fc.asyncProperty(fc.array(itemArbitrary(vendor), { minLength: ITEMS_PER_RUN, maxLength: ITEMS_PER_RUN }), async (generated) => {
-				sandbox.reset();
-				sandbox.setRejectUnknownFields(true);
-				const ids = sandbox.seedMany(vendor, generated.length, 'pe');
-				const items = generated.map((values, index) => ({ ...values, id: ids[index] }));
-				const result = await runWorkflow(
-					contactHubWorkflow({ provider: vendor, contactId: '={{ $json.id }}', updateFields, options: { parallelRequests: 8 } }, { onError: 'continueRegularOutput' }),
-					items,
-					{ [CREDENTIAL[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
-				);
-				if (result.error) throw new Error(`the execution failed: ${result.error.message}`);
-				if (result.items.length !== items.length) throw new Error(`${items.length} items in, ${result.items.length} out`);
-				result.items.forEach((item, index) => {
-					const why = violation(vendor, item, index, ids);
-					if (why) throw new Error(`item ${index} ${JSON.stringify(items[index])}: ${why}`);
-				});
-				count(`${vendor} expressions`, result.items);
-			}),
-			{ seed: SEED, numRuns: RUNS, endOnFailure: true },
-		);
-	}, 120_000);
-});
+describe.each(VENDORS.flatMap((vendor) => [[vendor, 'auto-map'], [vendor, 'expressions']] as Array<[Vendor, 'auto-map' | 'expressions']>))(
+	'%s, %s: generated input items',
+	(vendor, mode) => {
+		test(`${RUNS} × ${ITEMS_PER_RUN} items: each accepted by the sandbox or refused clearly`, async () => {
+			let checked = 0;
+			await fc.assert(
+				fc.asyncProperty(fc.array(itemArbitrary(vendor), { minLength: ITEMS_PER_RUN, maxLength: ITEMS_PER_RUN }), async (generated) => {
+					sandbox.reset();
+					sandbox.setRejectUnknownFields(true);
+					const ids = sandbox.seedMany(vendor, generated.length, 'pp');
+					const items = generated.map((fields, index) => ({ ...fields, id: ids[index] }));
+					const result = await runWorkflow(
+						contactHubWorkflow({ ...parametersFor(vendor, mode), options: { parallelRequests: 8 } }, { onError: 'continueRegularOutput' }),
+						items,
+						{ [CREDENTIAL[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
+					);
+					if (result.error) throw new Error(`the execution failed: ${result.error.message}`);
+					if (result.items.length !== items.length) throw new Error(`${items.length} items in, ${result.items.length} out`);
+					result.items.forEach((item, index) => {
+						const why = violation(vendor, item, index, ids);
+						if (why) throw new Error(`item ${index} ${JSON.stringify(items[index])}: ${why}`);
+					});
+					checked += items.length;
+					count(`${vendor} ${mode}`, result.items);
+				}),
+				{ seed: SEED, numRuns: RUNS, endOnFailure: true },
+			);
+			expect(checked).toBe(RUNS * ITEMS_PER_RUN);
+		}, 120_000);
+	},
+);

@@ -3,12 +3,11 @@
  * every wait at once; a failure with parallel requests reports every item; a 429 with no wait hint
  * backs off across a whole window; options are bounded and timers never overflow.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { createDeferredPromise } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
 import { noHintBackoffMs } from '../../nodes/ContactHub/engine/retry';
 import { Cancelled, MAX_TIMER_MS, wait } from '../../nodes/ContactHub/engine/wait';
+import { listedItems, trackedNode } from '../helpers/runs';
 import { CONTACT_HUB_TYPE, contactHubWorkflow, runWorkflow, shutdownEngine } from '../helpers/workflow';
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';
 
@@ -24,24 +23,6 @@ afterAll(async () => {
 
 const CREDENTIAL: Record<Vendor, string> = { blandAi: 'blandAiApi', leadLex: 'leadLexApi', openCx: 'openCxApi', raze: 'razeApi' };
 const NAME_KEY: Record<Vendor, string> = { blandAi: 'name', leadLex: 'full_name', openCx: 'name', raze: 'name' };
-
-/** A Contact Hub that reports when its execute() settled and how (the engine moves on at a cancel). */
-function trackedNode() {
-	const settled = createDeferredPromise<{ at: number; error?: Error; output?: INodeExecutionData[][] }>();
-	const node = new ContactHub();
-	const execute = node.execute;
-	node.execute = async function (this: IExecuteFunctions) {
-		try {
-			const output = await execute.call(this);
-			settled.resolve({ at: Date.now(), output });
-			return output;
-		} catch (error) {
-			settled.resolve({ at: Date.now(), error: error as Error });
-			throw error;
-		}
-	};
-	return { node, settled: settled.promise };
-}
 
 interface Run {
 	vendor: Vendor;
@@ -143,16 +124,6 @@ describe('cancel means stop', () => {
 	});
 });
 
-/** The item indexes a summary lists for one outcome ("updated: items 0–2, 5"). */
-function listed(message: string, outcome: string): number[] {
-	const match = new RegExp(`${outcome}: items? ([0-9–, ]+)`).exec(message);
-	if (!match) return [];
-	return match[1].split(', ').flatMap((part) => {
-		const [from, to = from] = part.split('–').map(Number);
-		return Array.from({ length: to - from + 1 }, (_, offset) => from + offset);
-	});
-}
-
 describe('nothing vanishes without Continue On Fail', () => {
 	test('with parallel requests, items in flight finish, and the error says which were applied, failed and never sent', async () => {
 		const ids = sandbox.seedMany('leadLex', 12, 'pf');
@@ -162,9 +133,9 @@ describe('nothing vanishes without Continue On Fail', () => {
 		const message = settled.error?.message ?? '';
 		expect(result.error?.message).toBe(message);
 		expect(message).toMatch(/^LeadLex has no contact with ID "missing-contact" \(404 not_found\): .* \(item 3\) — updated: items /);
-		const updated = listed(message, 'updated');
-		const notSent = listed(message, 'not sent');
-		expect(listed(message, 'failed')).toEqual([3]);
+		const updated = listedItems(message, 'updated');
+		const notSent = listedItems(message, 'not sent');
+		expect(listedItems(message, 'failed')).toEqual([3]);
 		// Items 0–2 and 4–6 were in flight with item 3; none after them started.
 		expect(updated).toEqual([0, 1, 2, 4, 5, 6]);
 		expect(notSent).toEqual([7, 8, 9, 10, 11]);
