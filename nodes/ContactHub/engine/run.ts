@@ -1,18 +1,16 @@
 import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { findProvider } from '../providers/registry';
 import type { ContactProvider } from '../providers/types';
+import { describeReset, VendorLimitReached } from './budget';
 import { RequestGate } from './gate';
 import { updateItem, type RunContext } from './item';
 import { parameterReader } from './parameters';
-import { findProvider } from '../providers/registry';
-import { describeReset, VendorLimitReached } from './budget';
 import { readRunSettings } from './settings';
 import { summarize, type Outcome } from './summary';
 import { Cancelled } from './wait';
 
-export { DEFAULTS, readRunSettings, type RunSettings } from './settings';
-export { hideSecret } from './item';
 
 function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
 	const message = error instanceof Error ? error.message : String(error);

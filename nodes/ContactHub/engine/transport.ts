@@ -212,19 +212,7 @@ export async function sendRequest(
 
 		const body = readSuccessBody(response.body) ?? response.body;
 		if (status === 429) {
-			limits.since ??= Date.now();
-			limits.hits++;
-			limits.askedMs = rateLimitWaitMs(response.headers as IDataObject, provider.readError(body).retryAfterSeconds);
-			// A budget that returns later than Max Retry Wait (a daily cap): no retry, nothing more is sent.
-			if (settings.retryOnRateLimit && limits.askedMs !== undefined && beyondWait(limits.askedMs, settings.maxRetryWaitMs)) {
-				gate.exhaustUntil(Date.now() + limits.askedMs);
-				throw new VendorLimitReached(Date.now() + limits.askedMs);
-			}
-			if (settings.retryOnRateLimit && canRetry) {
-				// Every request of this execution holds off, not only this one.
-				gate.pauseFor(rateLimitPause(limits, settings));
-				continue;
-			}
+			if (onRateLimited(provider, response, body, limits, gate, settings, canRetry)) continue;
 			return { ok: false, body, failure: rateLimitFailure(provider, action, body, limits, settings) };
 		}
 		if (status >= 300 && status < 400) {
@@ -238,6 +226,33 @@ export async function sendRequest(
 		if (status >= 500 && !repeatSafe) failure.description += ` ${notRetriedText(provider)}`;
 		return { ok: false, body, failure };
 	}
+}
+
+/**
+ * A 429: logs it, and tells whether to retry (every request of the execution then holds off, not
+ * only this one). A budget that returns later than Max Retry Wait (a daily cap) ends the run:
+ * VendorLimitReached, and nothing more is sent.
+ */
+function onRateLimited(
+	provider: ContactProvider,
+	response: IN8nHttpFullResponse,
+	body: unknown,
+	limits: RateLimitLog,
+	gate: RequestGate,
+	settings: TransportSettings,
+	canRetry: boolean,
+): boolean {
+	limits.since ??= Date.now();
+	limits.hits++;
+	limits.askedMs = rateLimitWaitMs(response.headers as IDataObject, provider.readError(body).retryAfterSeconds);
+	if (!settings.retryOnRateLimit) return false;
+	if (limits.askedMs !== undefined && beyondWait(limits.askedMs, settings.maxRetryWaitMs)) {
+		gate.exhaustUntil(Date.now() + limits.askedMs);
+		throw new VendorLimitReached(Date.now() + limits.askedMs);
+	}
+	if (!canRetry) return false;
+	gate.pauseFor(rateLimitPause(limits, settings));
+	return true;
 }
 
 /**
