@@ -141,6 +141,8 @@ describe('parameters without expressions are read once; items never share object
 			getNodeParameter: (name: string, itemIndex: number) => {
 				calls.push([name, itemIndex]);
 				if (name === 'contactId') return `id-${itemIndex}`;
+				// A dotted path resolves per item here, so a cached answer would show as item 0's.
+				if (name.includes('.')) return { path: name, itemIndex };
 				return parameters[name] === undefined ? undefined : JSON.parse(JSON.stringify(parameters[name]));
 			},
 		} as unknown as IExecuteFunctions;
@@ -158,7 +160,10 @@ describe('parameters without expressions are read once; items never share object
 		expect([param('contactId', 0), param('contactId', 1), param('provider', 0), param('provider', 1)]).toEqual(['id-0', 'id-1', 'raze', 'raze']);
 		expect(calls).toEqual([['updateFields', 0], ['contactId', 0], ['contactId', 1], ['provider', 0]]);
 		// A dotted name is a path n8n resolves; it is never cached.
-		expect([param('updateFields.customFields', 0), param('updateFields.customFields', 1)]).toHaveLength(2);
+		expect([param('updateFields.customFields', 0), param('updateFields.customFields', 1)]).toEqual([
+			{ path: 'updateFields.customFields', itemIndex: 0 },
+			{ path: 'updateFields.customFields', itemIndex: 1 },
+		]);
 		expect(calls.slice(-2)).toEqual([['updateFields.customFields', 0], ['updateFields.customFields', 1]]);
 		expect([hasExpression('=x'), hasExpression({ a: [{ b: '={{ 1 }}' }] }), hasExpression({ a: ['x', 1, null] })]).toEqual([true, true, false]);
 	});

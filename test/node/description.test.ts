@@ -222,9 +222,27 @@ describe('fields per provider (DESIGN.md)', () => {
 		expect(new Set(names).size).toBe(names.length);
 	});
 
-	test('every Update Fields option is shown for at least one provider', () => {
-		const shownSomewhere = new Set(PROVIDERS.flatMap((provider) => shownUpdateFields(provider)));
-		for (const option of prop('updateFields').options as INodeProperties[]) expect(shownSomewhere.has(option)).toBe(true);
+	test("each Update Fields option names exactly the providers of DESIGN.md's table, and is shown for those only", () => {
+		// Expected from the table above, not from the providers the options were built from.
+		const fields = [...new Set(Object.values(FIELDS_BY_PROVIDER).flat())].sort();
+		const expected = Object.fromEntries(fields.map((field) => [field, PROVIDERS.filter((provider) => FIELDS_BY_PROVIDER[provider].includes(field))]));
+		const listed: Record<string, string[]> = {};
+		for (const option of prop('updateFields').options as INodeProperties[]) {
+			expect({ field: option.name, displayOptions: Object.keys(option.displayOptions ?? {}), show: Object.keys(option.displayOptions?.show ?? {}) }).toEqual({
+				field: option.name,
+				displayOptions: ['show'],
+				show: ['/provider'],
+			});
+			const providers = [...(option.displayOptions!.show!['/provider'] as string[])].sort();
+			expect({ field: option.name, providers: providers.length > 0 }).toEqual({ field: option.name, providers: true });
+			// What the editor does with those displayOptions: shown for the providers named, hidden for the others.
+			const shownFor = PROVIDERS.filter((provider) => NodeHelpers.displayParameter({}, option, node(provider), description, rootParameters(provider)));
+			expect({ field: option.name, shownFor }).toEqual({ field: option.name, shownFor: providers });
+			listed[option.name] = [...(listed[option.name] ?? []), ...providers];
+		}
+		// Variants of one field (a description per provider) together name each of its providers once.
+		const together = Object.fromEntries(Object.entries(listed).map(([field, providers]) => [field, [...providers].sort()]));
+		expect(together).toEqual(expected);
 	});
 
 	test('the vendor semantics are in the descriptions where the user decides', () => {

@@ -57,6 +57,14 @@ test('a real contact whose ID has slashes and question marks is updated, not ano
 	expect(result.items[0].json).toMatchObject({ id: 'a/b?c#d', name: 'Still Odd' });
 });
 
+/** Each vendor's auth header as its docs give it, with the dry run's placeholder where the key goes. */
+const DRY_RUN_AUTH: Record<Vendor, Record<string, string>> = {
+	blandAi: { authorization: '<API key from the credential>' },
+	leadLex: { Authorization: 'Bearer <API key from the credential>' },
+	openCx: { Authorization: 'Bearer <API key from the credential>' },
+	raze: { 'X-API-Key': '<API key from the credential>' },
+};
+
 describe.each(VENDOR_LIST)('%s: no API key anywhere', (vendor: Vendor) => {
 	const parameters = { provider: vendor, contactId: '={{ $json.id }}', updateFields: { name: '={{ $json.name }}' } };
 	const items = [
@@ -85,10 +93,16 @@ describe.each(VENDOR_LIST)('%s: no API key anywhere', (vendor: Vendor) => {
 		}
 	});
 
-	test('dry run', async () => {
+	test('dry run: the headers it would send, the key replaced by a placeholder', async () => {
 		const result = await run(sandbox(), { ...parameters, options: { dryRun: true } }, items.slice(0, 1));
-		expect(result.items[0].json.headers).toBeDefined();
+		expect(result.items[0].json.headers).toEqual({
+			'Content-Type': 'application/json',
+			Accept: 'application/json',
+			...DRY_RUN_AUTH[vendor],
+		});
+		expect(JSON.stringify(result.items[0].json)).not.toContain(SANDBOX_KEYS[vendor].valid);
 		expectNoKey(visibleText(result));
+		expect(sandbox().requests).toEqual([]);
 	});
 });
 

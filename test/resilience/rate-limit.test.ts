@@ -109,19 +109,27 @@ describe('429 handling', () => {
 });
 
 describe('throttle', () => {
+	/**
+	 * Judged by the sandbox's own arrival times. The node spaces the starts; a request can still be
+	 * held up on its way (a busy machine, a GC pause), so it may arrive up to this much late and
+	 * bring the next window's arrival closer. Unthrottled, the 21 requests all arrive within tens of ms.
+	 */
+	const ARRIVAL_TOLERANCE_MS = 300;
+
 	test('Max Requests per Minute holds in every window, at any parallelism', async () => {
 		const perMinute = 600; // one start every 100 ms
 		const ids = sandbox.seedMany('raze', 21, 'th');
-		const started = Date.now();
 		const result = await updateNames('raze', ids, { maxRequestsPerMinute: perMinute, parallelRequests: 8 });
+		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(21);
 
 		const times = updates().map((request) => request.at).sort((a, b) => a - b);
+		expect(times).toHaveLength(21);
 		const perSecond = perMinute / 60;
-		// No more than 10 arrivals in any 1-second window: arrival k+10 is at least 1 s after arrival k.
-		for (let k = 0; k + perSecond < times.length; k++) {
-			expect(times[k + perSecond] - times[k]).toBeGreaterThanOrEqual(1000 - 5);
-		}
-		expect(Date.now() - started).toBeGreaterThanOrEqual(2000 - 5);
+		// No more than 10 arrivals in any 1-second window: arrival k+10 comes a second after arrival k, less the tolerance.
+		const gaps = times.slice(perSecond).map((at, k) => at - times[k]);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000 - ARRIVAL_TOLERANCE_MS);
+		// 21 starts 100 ms apart span two seconds from the first arrival to the last.
+		expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(2000 - ARRIVAL_TOLERANCE_MS);
 	});
 });
