@@ -158,3 +158,84 @@ export function redirectFailure(provider: ContactProvider, action: Action, statu
 		httpCode: String(status),
 	};
 }
+
+/** A 2xx whose body cannot be read: an update may have been applied, a look-up changed nothing. */
+export function unreadableSuccess(provider: ContactProvider, action: Action, status: number, raw: unknown): Failure {
+	const failure = describeVendorFailure(provider, action, status, raw);
+	const answer = `the answer could not be read: "${excerpt(String(raw))}".`;
+	failure.description =
+		action.contactId === undefined
+			? `${provider.label} answered the look-up, but ${answer} Nothing was updated; check the credential's Base URL.`
+			: `The update may have been applied, but ${answer} Check the contact in ${provider.label} before running again.`;
+	return failure;
+}
+
+/** Why an update that appends was not retried, and what the user should check. */
+export function notRetriedText(provider: ContactProvider): string {
+	return `It was not retried: this update appends notes, and ${provider.label} may have received it. Check the contact before running again.`;
+}
+
+/** What is known of a request that got no answer. */
+export interface NoAnswer {
+	code?: string;
+	timedOut: boolean;
+	attempts: number;
+	timeoutMs: number;
+	/** Whether it was safe to retry (false: an appending update that may have arrived). */
+	retriable: boolean;
+}
+
+/** A request that got no answer: a timeout, or a network error (with the attempts made). */
+export function networkFailure(provider: ContactProvider, action: Action, { code, timedOut, attempts, timeoutMs, retriable }: NoAnswer): Failure {
+	const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+	const notRetried = retriable ? '' : ` ${notRetriedText(provider)}`;
+	if (timedOut) {
+		return {
+			message: `${provider.label} did not answer within ${timeoutMs} ms for ${action.target}${tries}`,
+			description: `Raise the Timeout option, or try again later.${notRetried}`,
+			code,
+		};
+	}
+	return {
+		message: `Could not reach ${provider.label} for ${action.target}${tries} (${code ?? 'network error'})`,
+		description: `Check the Base URL of the ${provider.label} credential and the network.${notRetried}`,
+		code,
+	};
+}
+
+/** The 429s one request met before the node gave up. */
+export interface RateLimited {
+	hits: number;
+	/** From the first 429 to the last: the time really waited. */
+	waitedMs: number;
+	/** The last wait the vendor asked for. */
+	askedMs?: number;
+	maxRetryWaitMs: number;
+	/** Whether Retry on Rate Limit was on. */
+	retried: boolean;
+}
+
+/** A 429 the node gave up on: how often, how long it really waited, and what to change. */
+export function rateLimitFailure(
+	provider: ContactProvider,
+	action: Action,
+	body: unknown,
+	{ hits, waitedMs, askedMs, maxRetryWaitMs, retried }: RateLimited,
+): Failure {
+	const vendor = describeVendorFailure(provider, action, 429, body);
+	const seconds = Math.round(waitedMs / 100) / 10;
+	const askedLonger =
+		askedMs !== undefined && askedMs > maxRetryWaitMs
+			? ` ${provider.label} last asked to wait ${Math.round(askedMs / 1000)} s, longer than Max Retry Wait (${maxRetryWaitMs / 1000} s).`
+			: '';
+	const how = retried
+		? `rate-limited ${hits} time${hits === 1 ? '' : 's'}, waited ${seconds} s in total`
+		: 'rate-limited; Retry on Rate Limit is off';
+	return {
+		...vendor,
+		message: `${provider.label} rate limit: ${action.undone} (${how})`,
+		description:
+			`${provider.label} said: ${vendor.message}.${askedLonger} Set Max Requests per Minute below your ${provider.label} plan's limit, ` +
+			'or raise Max Retries or Max Retry Wait (Seconds) so the node waits as long as the vendor asks.',
+	};
+}

@@ -12,7 +12,8 @@ import { findContact, lookedUp, notFoundFailure, readLookupValue, type IdentifyB
 import type { ParameterReader } from './parameters';
 import { buildRequest, redactedAuthHeaders, type VendorRequest } from './request';
 import { DEFAULTS } from './settings';
-import { sendRequest, type TransportSettings } from './transport';
+import type { TransportSettings } from './policy';
+import { sendRequest } from './transport';
 
 /** What every item of one execution shares. */
 export interface RunContext {
@@ -173,7 +174,13 @@ async function locate(
 	throw operationError(run, plan, notFoundFailure(plan.provider, plan.lookup, result.partialMatches));
 }
 
-async function dryRunItem(plan: ItemPlan, contactId: string, request: VendorRequest): Promise<INodeExecutionData> {
+/** Stage 5a, Dry Run: the request that would be sent, the key shown as a placeholder. */
+async function dryRunItem(
+	plan: ItemPlan,
+	credential: ICredentialsDecrypted,
+	contactId: string,
+	request: VendorRequest,
+): Promise<INodeExecutionData> {
 	const json: IDataObject = { dryRun: true, provider: plan.provider.id, contactId };
 	if (plan.lookup) json.lookup = { identifyBy: plan.identifyBy, value: plan.lookup.given };
 	Object.assign(json, {
@@ -186,7 +193,22 @@ async function dryRunItem(plan: ItemPlan, contactId: string, request: VendorRequ
 		},
 		body: request.body,
 	});
-	return { json, pairedItem: { item: plan.itemIndex } };
+	return { json: withoutKey(credential, json), pairedItem: { item: plan.itemIndex } };
+}
+
+/** Stage 5b: the update sent under the retry policy; a failure becomes n8n's API error. */
+async function sendUpdate(
+	run: RunContext,
+	plan: ItemPlan,
+	credential: ICredentialsDecrypted,
+	contactId: string,
+	request: VendorRequest,
+): Promise<unknown> {
+	const { provider, update } = plan;
+	const send = { request, action: updateAction(provider, contactId), repeatSafe: provider.isRepeatSafe(update) };
+	const result = await sendRequest(run.ctx, provider, credential, send, run.gate, run.settings);
+	if (!result.ok) throw apiError(run, { ...plan, contactId }, credential, result.failure, result.body);
+	return result.body;
 }
 
 function rawOutput(body: unknown): IDataObject {
@@ -194,9 +216,16 @@ function rawOutput(body: unknown): IDataObject {
 	return { data: body as IDataObject[string] };
 }
 
+/** Stage 6: the output item, simplified or the vendor's raw answer (the key hidden wherever it was echoed). */
+function shapeOutput(plan: ItemPlan, credential: ICredentialsDecrypted, contactId: string, body: unknown): INodeExecutionData {
+	const raw = (plan.options.output ?? DEFAULTS.output) === 'raw';
+	const json = raw ? withoutKey(credential, rawOutput(body)) : plan.provider.toContact(body, contactId, plan.update);
+	return { json: json as IDataObject, pairedItem: { item: plan.itemIndex } };
+}
+
 /**
- * One item through the pipeline: plan (validate) → credential → locate (look-up) → request →
- * dry run, or send → output.
+ * One item through the pipeline: plan (read input, build the update) → credential → locate (a
+ * look-up) → build the request → dry run, or send → shape the output.
  */
 export async function updateItem(run: RunContext, item: INodeExecutionData, itemIndex: number): Promise<INodeExecutionData> {
 	const plan = planItem(run, item, itemIndex);
@@ -204,18 +233,8 @@ export async function updateItem(run: RunContext, item: INodeExecutionData, item
 	const located = await locate(run, plan, credential);
 	if ('skipped' in located) return located.skipped;
 	const { contactId } = located;
-	const { provider, update } = plan;
-	const request = buildRequest(provider, String(credential.data?.baseUrl ?? ''), contactId, update);
-	if (plan.options.dryRun === true) {
-		const item = await dryRunItem(plan, contactId, request);
-		return { ...item, json: withoutKey(credential, item.json) };
-	}
-
-	const send = { request, action: updateAction(provider, contactId), repeatSafe: provider.isRepeatSafe(update) };
-	const result = await sendRequest(run.ctx, provider, credential, send, run.gate, run.settings);
-	if (!result.ok) throw apiError(run, { ...plan, contactId }, credential, result.failure, result.body);
-
-	const raw = (plan.options.output ?? DEFAULTS.output) === 'raw';
-	const json = raw ? withoutKey(credential, rawOutput(result.body)) : provider.toContact(result.body, contactId, update);
-	return { json: json as IDataObject, pairedItem: { item: itemIndex } };
+	const request = buildRequest(plan.provider, String(credential.data?.baseUrl ?? ''), contactId, plan.update);
+	if (plan.options.dryRun === true) return await dryRunItem(plan, credential, contactId, request);
+	const body = await sendUpdate(run, plan, credential, contactId, request);
+	return shapeOutput(plan, credential, contactId, body);
 }

@@ -5,7 +5,8 @@ import type { Candidate, ContactProvider, LookupKind } from '../providers/types'
 import { excerpt, lookupAction, type Failure } from './errors';
 import { describe, isEmailAddress, type Fail } from './fields';
 import type { RequestGate } from './gate';
-import { sendRequest, type TransportSettings } from './transport';
+import type { TransportSettings } from './policy';
+import { sendRequest } from './transport';
 
 /** How the node finds the contact to update: by its ID, or by a look-up (`identifyBy`, public contract). */
 export type IdentifyBy = 'id' | LookupKind;

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { optionsProperty } from '../description';
-import type { TransportSettings } from './transport';
+import type { TransportSettings } from './policy';
 
 /** Options read once per execution (from the first item), as they shape the whole run. */
 export interface RunSettings extends TransportSettings {
