@@ -125,6 +125,16 @@ describe.each(['leadLex', 'raze'] as Vendor[])('%s: paging', (vendor) => {
 		expect(sandbox().stats().updatesApplied[vendor]).toBe(0);
 	});
 
+	test('a list that answers the same page again fails clearly instead of asking forever', async () => {
+		sandbox().setListIgnoresPage(true);
+		for (let i = 1; i <= 150; i++) seedPerson(sandbox(), vendor, `e-${i}`, `d${i}.eve@example.com`);
+		seedPerson(sandbox(), vendor, 'eve', 'eve@example.com');
+		const result = await run(sandbox(), byEmail(vendor, 'eve@example.com'));
+		expect(result.error?.message).toMatch(/answered page 2 of the look-up of email "eve@example.com" with only contacts it had already sent; nothing was updated \(item 0\)$/);
+		expect(sandbox().requests).toHaveLength(2);
+		expect(sandbox().stats().updatesApplied[vendor]).toBe(0);
+	});
+
 	test(`exactly ${MAX_CANDIDATES} candidates are all read`, async () => {
 		for (let i = 1; i < MAX_CANDIDATES; i++) seedPerson(sandbox(), vendor, `m-${i}`, `c${i}.max@example.com`);
 		seedPerson(sandbox(), vendor, 'max', 'max@example.com');

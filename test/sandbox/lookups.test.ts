@@ -227,6 +227,22 @@ describe('sandbox: look-ups', () => {
 	describe('LeadLex GET /v1/contacts', () => {
 		const list = (query: string, key?: string | null) => call(sandbox, 'leadLex', 'GET', `/v1/contacts${query}`, { key });
 
+		it('setListIgnoresPage answers page 1 whatever page is asked (LeadLex and Raze); reset turns it off', async () => {
+			const firstId = async (vendor: 'leadLex' | 'raze', page: number) => {
+				const path = vendor === 'leadLex' ? `/v1/contacts?per_page=1&page=${page}` : `/external/v1/contacts?limit=1&page=${page}`;
+				const { json } = await call(sandbox, vendor, 'GET', path);
+				return json.data.contacts[0]?.id;
+			};
+			for (const vendor of ['leadLex', 'raze'] as const) {
+				const second = await firstId(vendor, 2);
+				expect(second).not.toBe(await firstId(vendor, 1));
+				sandbox.setListIgnoresPage(true);
+				expect(await firstId(vendor, 2)).toBe(await firstId(vendor, 1));
+				sandbox.reset();
+				expect(await firstId(vendor, 2)).toBe(second);
+			}
+		});
+
 		it('list items have the page fields, created_at for the stored created_date, and no notes', async () => {
 			const res = await list('?search=jane');
 			expect(res.status).toBe(200);

@@ -232,6 +232,10 @@ export class SandboxServer implements Sandbox {
 		this.modes.razeListShape = shape;
 	}
 
+	setListIgnoresPage(on: boolean): void {
+		this.modes.listIgnoresPage = on;
+	}
+
 	llmRequests(): LlmRequest[] {
 		return structuredClone(this.llm);
 	}

@@ -128,6 +128,8 @@ export interface Sandbox {
 	setBlandFindAnswer(answer: BlandFindAnswer): void;
 	/** The shape of Raze's GET /external/v1/contacts; reset() restores 'documented'. */
 	setRazeListShape(shape: RazeListShape): void;
+	/** LeadLex and Raze lists answer page 1 whatever page is asked; reset() turns it off. */
+	setListIgnoresPage(on: boolean): void;
 	/** Every request to the scripted LLM (/openai), in order, as copies. */
 	llmRequests(): LlmRequest[];
 	/** Turn request recording on or off (benchmarks). */

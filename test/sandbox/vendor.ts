@@ -61,10 +61,12 @@ export interface HandlerContext {
 export interface VendorModes {
 	blandFindAnswer: BlandFindAnswer;
 	razeListShape: RazeListShape;
+	/** LeadLex and Raze lists answer page 1 whatever page is asked, as behind a proxy that drops the query's page. */
+	listIgnoresPage: boolean;
 }
 
 /** The modes after start and reset. */
-export const DEFAULT_MODES: VendorModes = { blandFindAnswer: 'match', razeListShape: 'documented' };
+export const DEFAULT_MODES: VendorModes = { blandFindAnswer: 'match', razeListShape: 'documented', listIgnoresPage: false };
 
 export interface Route {
 	method: 'GET' | 'PATCH' | 'PUT' | 'POST' | 'DELETE';

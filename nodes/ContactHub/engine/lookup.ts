@@ -121,6 +121,13 @@ function tooMany(provider: ContactProvider, query: LookupQuery): Failure {
 	};
 }
 
+function repeatedPage(provider: ContactProvider, query: LookupQuery, page: number): Failure {
+	return {
+		message: `${provider.label} answered page ${page} of the look-up of ${lookedUp(query)} with only contacts it had already sent; nothing was updated`,
+		description: `${provider.label} says more pages follow, but repeats itself, so Contact Hub cannot read every match. A proxy in front of ${provider.label} may drop the page parameter: check the credential's Base URL, or identify the contact by its Contact ID.`,
+	};
+}
+
 function unreadable(provider: ContactProvider, query: LookupQuery, body: unknown): Failure {
 	const text = typeof body === 'string' ? body : JSON.stringify(body);
 	return {
@@ -153,11 +160,14 @@ export async function findContact(
 		if (!result.ok) return { outcome: 'failed', failure: result.failure, body: result.body, fromVendor: true };
 		const answer = provider.lookup.readPage(result.body, page);
 		if (!answer) return { outcome: 'failed', failure: unreadable(provider, query, result.body), fromVendor: false };
+		const before = seen.size;
 		for (const candidate of answer.candidates) {
 			seen.add(candidate.id);
 			if (matchesExactly(candidate, query)) exact.add(candidate.id);
 		}
 		if (!answer.hasMore || answer.candidates.length === 0) break;
+		// A page with nothing new would be asked for again and again: the vendor ignores the page.
+		if (seen.size === before) return { outcome: 'failed', failure: repeatedPage(provider, query, page), fromVendor: false };
 		if (seen.size >= MAX_CANDIDATES) return { outcome: 'failed', failure: tooMany(provider, query), fromVendor: false };
 	}
 	if (exact.size === 1) return { outcome: 'found', contactId: [...exact][0] };

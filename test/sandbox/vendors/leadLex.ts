@@ -109,7 +109,7 @@ function listContacts(ctx: HandlerContext): Reply {
 	if (page === null) errors.page = 'Must be a positive integer';
 	if (Object.keys(errors).length > 0) return validationError(errors);
 	const size = perPage ?? 50;
-	const pageNo = page ?? 1;
+	const pageNo = ctx.modes.listIgnoresPage ? 1 : (page ?? 1);
 	const search = ctx.query.get('search');
 	let matches = [...ctx.contacts.values()];
 	if (search) matches = matches.filter((c) => containsCi(c.full_name, search) || containsCi(c.email, search));

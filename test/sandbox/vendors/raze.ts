@@ -139,7 +139,7 @@ function listContacts(ctx: HandlerContext): Reply {
 	if (page === null) return validationError('page', 'page must be a positive integer');
 	const code = ctx.modes.razeListShape === 'code';
 	const size = limit ?? (code ? 50 : 20);
-	const pageNo = page ?? 1;
+	const pageNo = ctx.modes.listIgnoresPage ? 1 : (page ?? 1);
 	const matches = filtered(ctx);
 	const { items, totalPages } = pageOf(matches, pageNo, size);
 	const total = matches.length;
