@@ -1,12 +1,9 @@
 import type { INodeCredentialDescription, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { PROVIDERS } from './providers/registry';
-import { LOOKUP_KINDS, type ContactField, type LookupKind } from './providers/types';
+import { LOOKUP_KINDS, type ContactField, type ContactProvider, type LookupKind } from './providers/types';
 
-/** Providers that accept a field, for its displayOptions. */
-function providersWith(field: ContactField): string[] {
-	return PROVIDERS.filter((provider) => provider.fields.includes(field)).map((provider) => provider.id);
-}
+type Providers = readonly ContactProvider[];
 
 /** The UI definition of every update field, before provider hints and visibility are applied. */
 const FIELD_PROPERTIES: Record<ContactField, Omit<INodeProperties, 'name'>> = {
@@ -113,14 +110,13 @@ const FIELD_PROPERTIES: Record<ContactField, Omit<INodeProperties, 'name'>> = {
  * The Update Fields options: one per field and distinct description, shown only for the providers
  * that accept the field, with each provider's semantics where it differs.
  */
-export function updateFieldOptions(): INodeProperties[] {
+export function updateFieldOptions(providers: Providers = PROVIDERS): INodeProperties[] {
 	const options: INodeProperties[] = [];
 	for (const [field, base] of Object.entries(FIELD_PROPERTIES) as Array<[ContactField, INodeProperties]>) {
 		const byDescription = new Map<string, string[]>();
-		for (const id of providersWith(field)) {
-			const hint = PROVIDERS.find((provider) => provider.id === id)?.fieldHints?.[field];
-			const description = hint ?? String(base.description);
-			byDescription.set(description, [...(byDescription.get(description) ?? []), id]);
+		for (const provider of providers.filter((candidate) => candidate.fields.includes(field))) {
+			const description = provider.fieldHints?.[field] ?? String(base.description);
+			byDescription.set(description, [...(byDescription.get(description) ?? []), provider.id]);
 		}
 		for (const [description, providers] of byDescription) {
 			options.push({ ...base, name: field, description, displayOptions: { show: { '/provider': providers } } });
@@ -134,8 +130,8 @@ const MAP_EACH_FIELD = { mappingMode: ['defineBelow'] };
 const MAP_AUTOMATICALLY = { mappingMode: ['autoMapInputData'] };
 
 /** Per provider, a notice listing the input keys that Map Automatically reads. */
-function autoMapNotices(): INodeProperties[] {
-	return PROVIDERS.map((provider) => ({
+function autoMapNotices(providers: Providers): INodeProperties[] {
+	return providers.map((provider) => ({
 		displayName: `Each input item needs the key that identifies the contact (see Identify Contact By) and at least one of these keys: ${provider.fields.join(', ')}. Other keys are ignored, and empty values are skipped unless Send Empty Values is on.`,
 		name: 'autoMapNotice',
 		type: 'notice',
@@ -177,25 +173,25 @@ const LOOKUP_VALUE: Record<LookupKind, Pick<INodeProperties, 'displayName' | 'pl
  * Identify Contact By, once per group of providers that offer the same choices: n8n cannot hide
  * single options, so each provider sees only what its vendor documents a look-up for.
  */
-function identifyByProperties(): INodeProperties[] {
+function identifyByProperties(providers: Providers): INodeProperties[] {
 	const groups = new Map<string, { kinds: readonly LookupKind[]; providers: string[] }>();
-	for (const provider of PROVIDERS) {
+	for (const provider of providers) {
 		const key = provider.lookup.by.join(',');
 		const group = groups.get(key) ?? { kinds: provider.lookup.by, providers: [] };
 		group.providers.push(provider.id);
 		groups.set(key, group);
 	}
-	return [...groups.values()].map(({ kinds, providers }) => ({
+	return [...groups.values()].map((group) => ({
 		displayName: 'Identify Contact By',
 		name: 'identifyBy',
 		type: 'options',
 		// Like Provider, it decides which parameters are shown; with an expression n8n would show and require them all.
 		noDataExpression: true,
-		options: (['id', ...kinds] as const).map((value) => ({ ...IDENTIFY[value], value })),
+		options: (['id', ...group.kinds] as const).map((value) => ({ ...IDENTIFY[value], value })),
 		default: 'id',
 		description:
 			'How to find the contact to update. By email, phone or external ID, the node looks the contact up first and updates it only if exactly one contact matches.',
-		displayOptions: { show: { ...UPDATE, '/provider': providers } },
+		displayOptions: { show: { ...UPDATE, '/provider': group.providers } },
 	}));
 }
 
@@ -221,11 +217,6 @@ function lookupTargetProperties(): INodeProperties[] {
 		},
 	]);
 }
-
-const providerOptions: INodePropertyOptions[] = PROVIDERS.map((provider) => ({
-	name: provider.label,
-	value: provider.id,
-}));
 
 /** The Options collection; its defaults are the engine's defaults. */
 export const optionsProperty: INodeProperties = {
@@ -345,17 +336,8 @@ export const optionsProperty: INodeProperties = {
 	],
 };
 
-/** The node's parameters, in the order the editor shows them. */
-export const properties: INodeProperties[] = [
-	{
-		displayName: 'Provider',
-		name: 'provider',
-		type: 'options',
-		noDataExpression: true,
-		options: providerOptions,
-		default: 'blandAi',
-		description: 'The platform that holds the contact. Each needs its own credential.',
-	},
+/** The parameters between Provider and the per-provider ones: resource, operation, mapping mode. */
+const FIXED_HEAD: INodeProperties[] = [
 	{
 		displayName: 'Resource',
 		name: 'resource',
@@ -402,8 +384,10 @@ export const properties: INodeProperties[] = [
 		default: 'defineBelow',
 		description: 'How each input item becomes an update',
 	},
-	...autoMapNotices(),
-	...identifyByProperties(),
+];
+
+/** The contact ID, as an input key (Map Automatically) or a value (Map Each Field Below). */
+const CONTACT_ID_PROPERTIES: INodeProperties[] = [
 	{
 		displayName: 'Contact ID Field',
 		name: 'contactIdField',
@@ -422,20 +406,53 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { ...MAP_EACH_FIELD, ...UPDATE, identifyBy: ['id'] } },
 		description: "The provider's ID of the contact to update, e.g. from an earlier node",
 	},
-	...lookupTargetProperties(),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show: { ...MAP_EACH_FIELD, ...UPDATE } },
-		description:
-			'Only the fields you add are sent; the rest of the contact stays as it is. Fields that are empty after expressions resolve are skipped, unless Send Empty Values is on.',
-		options: updateFieldOptions(),
-	},
-	optionsProperty,
 ];
+
+/** Update Fields without its options, which come from the providers. */
+const UPDATE_FIELDS: INodeProperties = {
+	displayName: 'Update Fields',
+	name: 'updateFields',
+	type: 'collection',
+	placeholder: 'Add Field',
+	default: {},
+	displayOptions: { show: { ...MAP_EACH_FIELD, ...UPDATE } },
+	description:
+		'Only the fields you add are sent; the rest of the contact stays as it is. Fields that are empty after expressions resolve are skipped, unless Send Empty Values is on.',
+};
+
+/** Provider, before its options and default, which come from the providers. */
+const PROVIDER: INodeProperties = {
+	displayName: 'Provider',
+	name: 'provider',
+	type: 'options',
+	noDataExpression: true,
+	options: [],
+	default: '',
+	description: 'The platform that holds the contact. Each needs its own credential.',
+};
+
+/** The Provider parameter: one option per provider, the first chosen by default. */
+function providerProperty(providers: Providers): INodeProperties {
+	const options: INodePropertyOptions[] = providers.map((provider) => ({ name: provider.label, value: provider.id }));
+	return { ...PROVIDER, options, default: providers[0].id };
+}
+
+/** The node's parameters for a list of providers, in the order the editor shows them. */
+export function buildProperties(providers: Providers): INodeProperties[] {
+	return [
+		providerProperty(providers),
+		...FIXED_HEAD,
+		...autoMapNotices(providers),
+		...identifyByProperties(providers),
+		...CONTACT_ID_PROPERTIES,
+		...lookupTargetProperties(),
+		{ ...UPDATE_FIELDS, options: updateFieldOptions(providers) },
+		optionsProperty,
+	];
+}
+
+/** The node's parameters, in the order the editor shows them. */
+export const properties: INodeProperties[] = buildProperties(PROVIDERS);
 
 /** The node subtitle: the chosen provider's name, e.g. "Update contact in LeadLex". */
 export const subtitle = `={{"Update contact in " + (${JSON.stringify(
@@ -447,8 +464,13 @@ export const subtitle = `={{"Update contact in " + (${JSON.stringify(
  * ('/provider') keeps Provider a visible dropdown: with a plain 'provider' key, n8n's editor takes
  * it for an authentication selector, hides it, and lets the credential pick the provider instead.
  */
-export const credentials: INodeCredentialDescription[] = PROVIDERS.map((provider) => ({
-	name: provider.credential.name,
-	required: true,
-	displayOptions: { show: { '/provider': [provider.id] } },
-}));
+export function buildCredentials(providers: Providers): INodeCredentialDescription[] {
+	return providers.map((provider) => ({
+		name: provider.credential.name,
+		required: true,
+		displayOptions: { show: { '/provider': [provider.id] } },
+	}));
+}
+
+/** The node's credentials: one per provider of the registry. */
+export const credentials: INodeCredentialDescription[] = buildCredentials(PROVIDERS);

@@ -1,6 +1,7 @@
 import { BlandAiApi } from '../../../credentials/BlandAiApi.credentials';
-import type { Candidate, ContactProvider, LookupKind } from './types';
-import { asObject, blankContact, defined, str } from './shared';
+import { asObject, str } from './shared';
+import { defineProvider } from './table';
+import type { Candidate, LookupKind } from './types';
 
 /** Bland's identifier types and find-body keys for each look-up kind. */
 const IDENTIFIER: Record<LookupKind, string> = { email: 'email', phone: 'phone_number', externalId: 'external_id' };
@@ -18,11 +19,17 @@ function identifierValues(identifiers: unknown): Candidate['values'] {
 }
 
 /** Bland AI: PATCH /v1/contacts/{id}; name, email, external_id and metadata (merged server-side). */
-export const blandAi: ContactProvider = {
+export const blandAi = defineProvider({
 	id: 'blandAi',
 	label: 'Bland AI',
 	credential: new BlandAiApi(),
-	fields: ['name', 'email', 'externalId', 'customFields'],
+	table: {
+		fields: { name: 'name', email: 'email', externalId: 'external_id', customFields: 'metadata' },
+		answerKey: 'data',
+		// Bland's documented answer has no email or external_id.
+		sentStandsIn: ['email', 'externalId'],
+		timestamps: { createdAt: 'created_at', updatedAt: 'updated_at' },
+	},
 	fieldHints: {
 		customFields:
 			"Sent as the contact's metadata. Bland AI merges it key by key: new keys are added, existing keys are overwritten, keys you leave out stay as they are.",
@@ -45,25 +52,6 @@ export const blandAi: ContactProvider = {
 	},
 	method: 'PATCH',
 	path: (id) => `/v1/contacts/${id}`,
-	toBody: (update) =>
-		defined({
-			name: update.name,
-			email: update.email,
-			external_id: update.externalId,
-			metadata: update.customFields,
-		}),
-	// Bland's documented answer has no email or external_id: the values just sent stand in.
-	toContact(body, id, update) {
-		const data = asObject(asObject(body)?.data);
-		const contact = blankContact('blandAi', str(data, 'id') ?? id);
-		contact.name = str(data, 'name');
-		contact.email = str(data, 'email') ?? update.email ?? null;
-		contact.externalId = str(data, 'external_id') ?? update.externalId ?? null;
-		contact.customFields = asObject(data?.metadata) ?? null;
-		contact.createdAt = str(data, 'created_at');
-		contact.updatedAt = str(data, 'updated_at');
-		return contact;
-	},
 	readError(body) {
 		const errors = asObject(body)?.errors;
 		const first = Array.isArray(errors) ? asObject(errors[0]) : undefined;
@@ -71,4 +59,4 @@ export const blandAi: ContactProvider = {
 	},
 	// Metadata merges and the other fields overwrite, so a second identical send changes nothing.
 	isRepeatSafe: () => true,
-};
+});

@@ -1,13 +1,25 @@
 import { LeadLexApi } from '../../../credentials/LeadLexApi.credentials';
-import type { ContactProvider } from './types';
-import { asObject, blankContact, candidatesFrom, defined, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
+import { asObject, candidatesFrom, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
+import { defineProvider } from './table';
 
 /** LeadLex: PATCH /v1/contacts/{id}; notes are appended to the existing notes. */
-export const leadLex: ContactProvider = {
+export const leadLex = defineProvider({
 	id: 'leadLex',
 	label: 'LeadLex',
 	credential: new LeadLexApi(),
-	fields: ['name', 'email', 'phone', 'company', 'jobTitle', 'linkedinUrl', 'notes'],
+	table: {
+		fields: {
+			name: 'full_name',
+			email: 'email',
+			phone: 'phone',
+			company: 'company_name',
+			jobTitle: 'job_title',
+			linkedinUrl: 'linkedin_url',
+			notes: 'notes',
+		},
+		answerKey: 'data',
+		timestamps: { createdAt: 'created_date', updatedAt: 'updated_date' },
+	},
 	fieldHints: {
 		notes:
 			"Appended to the contact's existing notes on a new line; nothing is replaced. Running the same update twice appends the text twice, so updates with notes are never retried once they may have reached LeadLex.",
@@ -36,30 +48,6 @@ export const leadLex: ContactProvider = {
 	},
 	method: 'PATCH',
 	path: (id) => `/v1/contacts/${id}`,
-	toBody: (update) =>
-		defined({
-			full_name: update.name,
-			email: update.email,
-			phone: update.phone,
-			company_name: update.company,
-			job_title: update.jobTitle,
-			linkedin_url: update.linkedinUrl,
-			notes: update.notes,
-		}),
-	toContact(body, id) {
-		const data = asObject(asObject(body)?.data);
-		const contact = blankContact('leadLex', str(data, 'id') ?? id);
-		contact.name = str(data, 'full_name');
-		contact.email = str(data, 'email');
-		contact.phone = str(data, 'phone');
-		contact.company = str(data, 'company_name');
-		contact.jobTitle = str(data, 'job_title');
-		contact.linkedinUrl = str(data, 'linkedin_url');
-		contact.notes = str(data, 'notes');
-		contact.createdAt = str(data, 'created_date');
-		contact.updatedAt = str(data, 'updated_date');
-		return contact;
-	},
 	readError(body) {
 		const error = asObject(asObject(body)?.error);
 		const fields = asObject(asObject(error?.details)?.fields);
@@ -73,4 +61,4 @@ export const leadLex: ContactProvider = {
 	},
 	// Notes append: a resend after a lost answer would add them twice.
 	isRepeatSafe: (update) => update.notes === undefined,
-};
+});

@@ -1,17 +1,28 @@
 import { OpenCxApi } from '../../../credentials/OpenCxApi.credentials';
-import type { ContactProvider } from './types';
-import { asObject, blankContact, candidatesFrom, defined, query, str, valuesOf } from './shared';
+import { asObject, candidatesFrom, query, str, valuesOf } from './shared';
+import { defineProvider } from './table';
 
 /** The email pattern of OpenCX's UpdateContactInput schema, verbatim. */
 export const OPENCX_EMAIL_PATTERN =
 	/^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 
 /** OpenCX: PATCH /contacts/{id} with the fields wrapped in `contact`; answers 200 with no body. */
-export const openCx: ContactProvider = {
+export const openCx = defineProvider({
 	id: 'openCx',
 	label: 'OpenCX',
 	credential: new OpenCxApi(),
-	fields: ['name', 'email', 'phone', 'customFields', 'httpActionOverrides'],
+	table: {
+		fields: {
+			name: 'name',
+			email: 'email',
+			phone: 'phone',
+			customFields: 'custom_data',
+			httpActionOverrides: 'http_action_overrides',
+		},
+		bodyKey: 'contact',
+		// OpenCX answers an update with an empty 200.
+		answerKey: null,
+	},
 	fieldHints: {
 		customFields:
 			"Sent as the contact's custom data. OpenCX stores text only: numbers and true/false are sent as text, nested objects are refused.",
@@ -39,24 +50,6 @@ export const openCx: ContactProvider = {
 	},
 	method: 'PATCH',
 	path: (id) => `/contacts/${id}`,
-	toBody: (update) => ({
-		contact: defined({
-			name: update.name,
-			email: update.email,
-			phone: update.phone,
-			custom_data: update.customFields,
-			http_action_overrides: update.httpActionOverrides,
-		}),
-	}),
-	// OpenCX answers an update with an empty 200: the fields sent stand in for the contact.
-	toContact(_body, id, update) {
-		const contact = blankContact('openCx', id);
-		contact.name = update.name ?? null;
-		contact.email = update.email ?? null;
-		contact.phone = update.phone ?? null;
-		contact.customFields = update.customFields ?? null;
-		return contact;
-	},
 	readError(body) {
 		const error = asObject(body);
 		const message = error?.message;
@@ -66,4 +59,4 @@ export const openCx: ContactProvider = {
 		};
 	},
 	isRepeatSafe: () => true,
-};
+});

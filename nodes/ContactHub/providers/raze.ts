@@ -1,13 +1,26 @@
 import { RazeApi } from '../../../credentials/RazeApi.credentials';
-import type { ContactProvider } from './types';
-import { asObject, blankContact, candidatesFrom, defined, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
+import { asObject, candidatesFrom, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
+import { defineProvider } from './table';
 
 /** Raze: PUT /external/v1/contacts/{id}; tags replace the whole list. */
-export const raze: ContactProvider = {
+export const raze = defineProvider({
 	id: 'raze',
 	label: 'Raze',
 	credential: new RazeApi(),
-	fields: ['name', 'email', 'phone', 'company', 'jobTitle', 'linkedinUrl', 'tags', 'customFields'],
+	table: {
+		fields: {
+			name: 'name',
+			email: 'email',
+			phone: 'phone',
+			company: 'company',
+			jobTitle: 'position',
+			linkedinUrl: 'linkedin_url',
+			tags: 'tags',
+			customFields: 'custom_fields',
+		},
+		answerKey: 'data',
+		timestamps: { createdAt: 'created_at', updatedAt: 'updated_at' },
+	},
 	fieldHints: {
 		tags: "Replaces ALL of the contact's tags with this list; tags not listed are removed. Comma-separated, or an array from an expression.",
 		customFields: "Sent as the contact's custom fields (key-value pairs).",
@@ -48,32 +61,6 @@ export const raze: ContactProvider = {
 	},
 	method: 'PUT',
 	path: (id) => `/external/v1/contacts/${id}`,
-	toBody: (update) =>
-		defined({
-			name: update.name,
-			email: update.email,
-			phone: update.phone,
-			company: update.company,
-			position: update.jobTitle,
-			linkedin_url: update.linkedinUrl,
-			tags: update.tags,
-			custom_fields: update.customFields,
-		}),
-	toContact(body, id) {
-		const data = asObject(asObject(body)?.data);
-		const contact = blankContact('raze', str(data, 'id') ?? id);
-		contact.name = str(data, 'name');
-		contact.email = str(data, 'email');
-		contact.phone = str(data, 'phone');
-		contact.company = str(data, 'company');
-		contact.jobTitle = str(data, 'position');
-		contact.linkedinUrl = str(data, 'linkedin_url');
-		contact.tags = Array.isArray(data?.tags) ? data.tags.map(String) : null;
-		contact.customFields = asObject(data?.custom_fields) ?? null;
-		contact.createdAt = str(data, 'created_at');
-		contact.updatedAt = str(data, 'updated_at');
-		return contact;
-	},
 	readError(body) {
 		const error = asObject(asObject(body)?.error);
 		// null or "" would read as 0 seconds: treat them as not given.
@@ -92,4 +79,4 @@ export const raze: ContactProvider = {
 	},
 	// Every field is set, tags and all replaced: a second identical send changes nothing.
 	isRepeatSafe: () => true,
-};
+});

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Candidate, NormalizedContact } from './types';
+import { CONTACT_FIELDS, FIELD_KINDS, type Candidate, type NormalizedContact, type OutputField } from './types';
 
 /** Narrows an unknown JSON value to a plain object. */
 export function asObject(value: unknown): IDataObject | undefined {
@@ -9,31 +9,24 @@ export function asObject(value: unknown): IDataObject | undefined {
 		: undefined;
 }
 
-/** A string field of a vendor body, or null. */
-export function str(source: IDataObject | undefined, key: string): string | null {
-	const value = source?.[key];
+/** A vendor's value as text, or null when absent. */
+export function text(value: unknown): string | null {
 	if (value === undefined || value === null) return null;
 	return typeof value === 'string' ? value : String(value);
 }
 
+/** A string field of a vendor body, or null. */
+export function str(source: IDataObject | undefined, key: string): string | null {
+	return text(source?.[key]);
+}
+
+/** The fields of the simplified output, in its order. */
+const OUTPUT_FIELDS = CONTACT_FIELDS.filter((field): field is OutputField => FIELD_KINDS[field] !== 'overrides');
+
 /** An empty normalized contact, to fill from a vendor body. */
 export function blankContact(provider: string, id: string): NormalizedContact {
-	return {
-		provider,
-		id,
-		name: null,
-		email: null,
-		phone: null,
-		company: null,
-		jobTitle: null,
-		linkedinUrl: null,
-		externalId: null,
-		tags: null,
-		customFields: null,
-		notes: null,
-		createdAt: null,
-		updatedAt: null,
-	};
+	const fields = Object.fromEntries(OUTPUT_FIELDS.map((field) => [field, null])) as Record<OutputField, null>;
+	return { provider, id, ...fields, createdAt: null, updatedAt: null };
 }
 
 /** Copies only the defined entries, so omitted fields never reach the vendor. */

@@ -1,21 +1,27 @@
 import type { ICredentialType, IDataObject } from 'n8n-workflow';
 
-/** The fields of Update Contact: one vocabulary, mapped to each vendor's names by its provider. */
-export const CONTACT_FIELDS = [
-	'name',
-	'email',
-	'phone',
-	'company',
-	'jobTitle',
-	'linkedinUrl',
-	'externalId',
-	'notes',
-	'tags',
-	'customFields',
-	'httpActionOverrides',
-] as const;
+/**
+ * The fields of Update Contact and their kinds: one vocabulary, mapped to each vendor's names by its
+ * provider's table. The order is the simplified output's order; `overrides` fields are sent, never output.
+ */
+export const FIELD_KINDS = {
+	name: 'text',
+	email: 'text',
+	phone: 'text',
+	company: 'text',
+	jobTitle: 'text',
+	linkedinUrl: 'text',
+	externalId: 'text',
+	tags: 'tags',
+	customFields: 'object',
+	notes: 'text',
+	httpActionOverrides: 'overrides',
+} as const;
 
-export type ContactField = (typeof CONTACT_FIELDS)[number];
+export type ContactField = keyof typeof FIELD_KINDS;
+
+/** Every field of Update Contact, in the vocabulary's order. */
+export const CONTACT_FIELDS = Object.keys(FIELD_KINDS) as readonly ContactField[];
 
 /** OpenCX's per-contact HTTP action overrides; every map is string to string. */
 export interface HttpActionOverrides {
@@ -25,36 +31,30 @@ export interface HttpActionOverrides {
 	headers?: Record<string, string>;
 }
 
-/** A validated update in the node's vocabulary: only the fields to send are present. */
-export interface ContactUpdate {
-	name?: string;
-	email?: string;
-	phone?: string;
-	company?: string;
-	jobTitle?: string;
-	linkedinUrl?: string;
-	externalId?: string;
-	notes?: string;
-	tags?: string[];
-	customFields?: IDataObject;
-	httpActionOverrides?: HttpActionOverrides;
+/** The value each kind of field holds once validated. */
+interface KindValues {
+	text: string;
+	tags: string[];
+	object: IDataObject;
+	overrides: HttpActionOverrides;
 }
 
+/** The value a field holds once validated. */
+export type FieldValue<F extends ContactField> = KindValues[(typeof FIELD_KINDS)[F]];
+
+/** The fields the simplified output shows: every field but the ones only sent. */
+export type OutputField = { [F in ContactField]: (typeof FIELD_KINDS)[F] extends 'overrides' ? never : F }[ContactField];
+
+/** A validated update in the node's vocabulary: only the fields to send are present. */
+export type ContactUpdate = { [F in ContactField]?: FieldValue<F> };
+
+type OutputFields = { [F in OutputField]: FieldValue<F> | null };
+
 /** The simplified output: the same shape whatever the provider. */
-export interface NormalizedContact {
+export interface NormalizedContact extends OutputFields {
 	[key: string]: string | string[] | IDataObject | null;
 	provider: string;
 	id: string;
-	name: string | null;
-	email: string | null;
-	phone: string | null;
-	company: string | null;
-	jobTitle: string | null;
-	linkedinUrl: string | null;
-	externalId: string | null;
-	tags: string[] | null;
-	customFields: IDataObject | null;
-	notes: string | null;
 	createdAt: string | null;
 	updatedAt: string | null;
 }
@@ -107,6 +107,20 @@ export interface ContactLookup {
 	readPage(body: unknown, page: number): LookupPage | undefined;
 }
 
+/** A vendor's contact as data: its names for the node's fields and where its bodies keep them. */
+export interface ContactTable {
+	/** Node field → the vendor's key, in the order the request body lists them. */
+	fields: Partial<Record<ContactField, string>>;
+	/** The key the vendor wants the request body wrapped in (OpenCX: `contact`). */
+	bodyKey?: string;
+	/** The key of the success answer that holds the contact; null where the vendor answers nothing, so what was sent stands in. */
+	answerKey: string | null;
+	/** Fields the answer may lack: the value sent stands in (Bland's documented answer has no email or external_id). */
+	sentStandsIn?: readonly ContactField[];
+	/** The vendor's keys for when the contact was created and last updated. */
+	timestamps?: { createdAt: string; updatedAt: string };
+}
+
 /** One vendor: its fields, how an update becomes a request, and how its answers read. */
 export interface ContactProvider {
 	/** The value of the node's `provider` parameter (public contract). */
@@ -115,7 +129,9 @@ export interface ContactProvider {
 	label: string;
 	/** The credential this provider authenticates with; its `name` is the credential type (public contract). */
 	credential: ICredentialType;
-	/** The fields this vendor accepts on update (the UI lists them alphabetically). */
+	/** The vendor's field table, which `fields`, `toBody` and `toContact` are built from. */
+	table: ContactTable;
+	/** The fields this vendor accepts on update: its table's, in its order (the UI lists them alphabetically). */
 	fields: readonly ContactField[];
 	/** Vendor semantics shown in a field's description, where they differ from the default. */
 	fieldHints?: Partial<Record<ContactField, string>>;
