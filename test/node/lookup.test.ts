@@ -173,6 +173,26 @@ describe('phone and external ID', () => {
 		expect(sent(sandbox())[1]).toEqual(UPDATE.openCx('o-phone'));
 	});
 
+	test('OpenCX: a phone stored formatted is found by a second search with the value as given', async () => {
+		seedPerson(sandbox(), 'openCx', 'o-formatted', 'of@example.com', '+1 (415) 555-0177');
+		const given = '+1 (415) 555-0177';
+		const result = await run(sandbox(), { provider: 'openCx', identifyBy: 'phone', lookupValue: given, updateFields: { name: 'Found Person' } });
+		expect(result.error).toBeUndefined();
+		const search = (q: string) => ['GET', `/chat/sessions/search?${new URLSearchParams({ q }).toString()}`, undefined];
+		expect(sent(sandbox())).toEqual([search('+14155550177'), search(given), UPDATE.openCx('o-formatted')]);
+	});
+
+	test('OpenCX: a phone found by neither search is not found, after both; Bland AI asks in E.164 only', async () => {
+		const lookup = { identifyBy: 'phone', lookupValue: '+1 (415) 555-0188', updateFields: { name: 'x' } };
+		const openCx = await run(sandbox(), { provider: 'openCx', ...lookup });
+		expect(openCx.error?.message).toBe('OpenCX: no contact with phone "+1 (415) 555-0188"; nothing was updated (item 0)');
+		expect(sent(sandbox())).toHaveLength(2);
+		sandbox().reset();
+		const bland = await run(sandbox(), { provider: 'blandAi', ...lookup });
+		expect(bland.error?.message).toBe('Bland AI: no contact with phone "+1 (415) 555-0188"; nothing was updated (item 0)');
+		expect(sent(sandbox())).toEqual([['POST', '/v1/contacts/find', { phone_number: '+14155550188' }]]);
+	});
+
 	test('Bland AI: by external ID, exact as text', async () => {
 		sandbox().seed('blandAi', { id: 'b-ext', name: 'X', external_id: 'crm-77' });
 		const result = await run(sandbox(), { provider: 'blandAi', identifyBy: 'externalId', lookupValue: 'crm-77', updateFields: { name: 'Found Person' } });

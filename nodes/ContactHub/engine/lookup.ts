@@ -149,12 +149,33 @@ export async function findContact(
 	gate: RequestGate,
 	settings: TransportSettings,
 ): Promise<LookupResult> {
+	const search = (text: string) => searchFor(text, { ctx, provider, credential, query, gate, settings });
+	const first = await search(query.sent);
+	// A full-text search finds a phone stored formatted only by words of that format: ask as given too.
+	const again = first.outcome === 'notFound' && query.given !== query.sent && provider.lookup.searchAsGiven?.includes(query.kind);
+	if (!again) return first;
+	const second = await search(query.given);
+	return second.outcome === 'notFound' ? { outcome: 'notFound', partialMatches: Math.max(first.partialMatches, second.partialMatches) } : second;
+}
+
+/** What one search of a look-up needs. */
+interface Search {
+	ctx: IExecuteFunctions;
+	provider: ContactProvider;
+	credential: ICredentialsDecrypted;
+	query: LookupQuery;
+	gate: RequestGate;
+	settings: TransportSettings;
+}
+
+/** One search for `text`, every page read, exact matches kept. */
+async function searchFor(text: string, { ctx, provider, credential, query, gate, settings }: Search): Promise<LookupResult> {
 	const action = lookupAction(provider, lookedUp(query));
 	const baseUrl = normalizeBaseUrl(credential.data?.baseUrl);
 	const exact = new Set<string>();
 	const seen = new Set<string>();
 	for (let page = 1; ; page++) {
-		const { method, path, body } = provider.lookup.request(query.kind, query.sent, page);
+		const { method, path, body } = provider.lookup.request(query.kind, text, page);
 		const request = { method, url: baseUrl + path, body };
 		const result = await sendRequest(ctx, provider, credential, { request, action, repeatSafe: true }, gate, settings);
 		if (!result.ok) return { outcome: 'failed', failure: result.failure, body: result.body, fromVendor: true };

@@ -35,6 +35,8 @@ export const openCx = defineProvider({
 	lookup: {
 		by: ['email', 'phone'],
 		partial: true,
+		// Full text finds "+1 (415) 555-0123" by its words, not by "+14155550123".
+		searchAsGiven: ['phone'],
 		request: (_kind, value) => ({ method: 'GET', path: `/chat/sessions/search?${query({ q: value })}` }),
 		readPage(body) {
 			const contacts = asObject(body)?.contacts;

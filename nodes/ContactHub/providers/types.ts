@@ -105,6 +105,8 @@ export interface ContactLookup {
 	request(kind: LookupKind, value: string, page: number): LookupRequest;
 	/** Reads the answer to page `page`; `undefined` when the body is not the documented shape. */
 	readPage(body: unknown, page: number): LookupPage | undefined;
+	/** Kinds searched again with the value as the user wrote it when the normalised one finds nothing (full-text search). */
+	searchAsGiven?: readonly LookupKind[];
 }
 
 /** A vendor's contact as data: its names for the node's fields and where its bodies keep them. */
