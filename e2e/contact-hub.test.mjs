@@ -73,6 +73,12 @@ const EXPECTED = {
 		body: { position: 'VP Engineering', linkedin_url: 'https://www.linkedin.com/in/john-doe', tags: ['hot-lead', 'n8n-demo'] },
 	},
 };
+// What the example's "Raze (find by email)" node sends: the look-up, then the update of the one contact found.
+const LOOKUP_NODE = 'Raze (find by email)';
+const EXPECTED_LOOKUP = [
+	{ method: 'GET', path: '/external/v1/contacts?email=john%40example.com&limit=100&page=1', body: undefined },
+	{ method: 'PUT', path: `/external/v1/contacts/${DEMO_CONTACT.raze}`, body: { company: 'Acme Corp' } },
+];
 // The credential test's request per vendor (the credentials' `test`).
 const TEST_PATH = { blandAi: '/v1/me', leadLex: '/v1/contacts?per_page=1', openCx: '/org', raze: '/external/v1/contacts?limit=1' };
 const BAD_KEY = 'wrong_key_0123456789';
@@ -102,16 +108,21 @@ const workflow = (id, name, nodes, connections) => ({ id, name, active: false, n
 const chain = (...names) => Object.fromEntries(names.slice(0, -1).map((from, i) => [from, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
 const fail = (r) => `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
 
-/** Assert that each vendor received exactly the example's update, and return the requests. */
+/**
+ * Assert that each vendor received exactly the example's update (Raze also the look-up node's two
+ * requests, after the update by ID: executionOrder v1 runs the trigger's children top to bottom).
+ */
 function assertExampleUpdates(requests) {
 	for (const vendor of VENDORS) {
 		const got = requests.filter((q) => q.vendor === vendor);
-		const want = EXPECTED[vendor];
-		assert.equal(got.length, 1, `${vendor}: one request, got ${JSON.stringify(got.map((q) => q.path))}`);
-		assert.equal(got[0].method, want.method, vendor);
-		assert.equal(got[0].path, want.path, vendor);
-		assert.equal(got[0].headers[want.auth[0]], want.auth[1], `${vendor}: auth header`);
-		assert.deepEqual(got[0].body, want.body, `${vendor}: body`);
+		const want = [EXPECTED[vendor], ...(vendor === 'raze' ? EXPECTED_LOOKUP : [])];
+		assert.equal(got.length, want.length, `${vendor}: ${want.length} request(s), got ${JSON.stringify(got.map((q) => `${q.method} ${q.path}`))}`);
+		want.forEach((w, i) => {
+			assert.equal(got[i].method, w.method, `${vendor} request ${i}`);
+			assert.equal(got[i].path, w.path, `${vendor} request ${i}`);
+			assert.equal(got[i].headers[EXPECTED[vendor].auth[0]], EXPECTED[vendor].auth[1], `${vendor} request ${i}: auth header`);
+			assert.deepEqual(got[i].body, w.body, `${vendor} request ${i}: body`);
+		});
 	}
 }
 
@@ -167,6 +178,10 @@ test('CLI-imported credentials: the example workflow updates a contact in each p
 	assert.deepEqual(out.raze[0].tags, ['hot-lead', 'n8n-demo'], 'Raze replaces tags');
 	assert.deepEqual((await sandbox.contact('openCx', DEMO_CONTACT.openCx)).custom_data, { tier: 'gold' });
 	assert.equal((await sandbox.contact('raze', DEMO_CONTACT.raze)).position, 'VP Engineering');
+	const found = nodeOutput(r.run, LOOKUP_NODE);
+	assert.equal(found.length, 1);
+	assert.equal(found[0].id, DEMO_CONTACT.raze, 'the look-up found the demo contact by its email');
+	assert.equal((await sandbox.contact('raze', DEMO_CONTACT.raze)).company, 'Acme Corp');
 });
 
 // Three LeadLex updates, the middle one for a contact LeadLex does not have.

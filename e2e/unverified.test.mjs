@@ -80,5 +80,6 @@ test('unverified packages off: the example workflow still updates all four provi
 	const r = await n8nCli(userFolder, { extraEnv: N8N_3_ENV }).execute(exampleWorkflow().id);
 	assert.equal(r.code, 0, `exit ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
 	const updated = (await sandbox.requests()).filter((q) => q.method !== 'GET').map((q) => q.vendor);
-	assert.deepEqual(updated.sort(), ['blandAi', 'leadLex', 'openCx', 'raze']);
+	// Raze twice: by ID, and by the "Raze (find by email)" node after its look-up (a GET).
+	assert.deepEqual(updated.sort(), ['blandAi', 'leadLex', 'openCx', 'raze', 'raze']);
 });

@@ -1,5 +1,5 @@
 /**
- * The same N Raze updates (PUT name + tags) sent four ways at concurrency C:
+ * The same N Raze updates (PUT name + tags) sent eight ways at concurrency C:
  *  a   raw axios loop, C workers, one keep-alive agent (the floor: what network and sandbox allow)
  *  a'  raw axios loop, C workers, a fresh `keepAlive: false` agent per request (what n8n-core's helper does)
  *  b   n8n's HTTP Request node bounded by Loop Over Items (batch size C), through n8n-core's WorkflowExecute
@@ -7,6 +7,7 @@
  *  h'  the same node through the older requestWithAuthentication (the HTTP Request node's helper)
  *  c   Contact Hub with Parallel Requests C, three expressions per item, through the same engine
  *  c*  the same with Mapping Mode "Map Automatically": no expression per item
+ *  c*L the same, but each contact found by its email first (Identify Contact By: Email): a look-up, then the update
  */
 import http from 'node:http';
 
@@ -19,10 +20,13 @@ import { HTTP_REQUEST_TYPE, SPLIT_IN_BATCHES_TYPE, type N8nBase } from './n8n-ba
 import { benchWorkflow } from './workflow';
 
 export const RAZE_KEY = 'gr_live_sandbox_key';
-export type Method = 'a' | "a'" | 'h' | "h'" | 'b' | 'c' | 'c*';
-export const METHODS: Method[] = ['a', "a'", 'h', "h'", 'b', 'c', 'c*'];
-/** The Contact Hub methods, each compared with every other method. */
+export type Method = 'a' | "a'" | 'h' | "h'" | 'b' | 'c' | 'c*' | 'c*L';
+export const METHODS: Method[] = ['a', "a'", 'h', "h'", 'b', 'c', 'c*', 'c*L'];
+/** The Contact Hub methods that update by ID, each compared with every other method (c*L is compared with c*). */
 export const CONTACT_HUB_METHODS = ['c', 'c*'] as const;
+
+/** Requests the sandbox must see per item: c*L sends a look-up (one page: the emails are unique) before each update. */
+export const REQUESTS_PER_ITEM: Record<Method, number> = { a: 1, "a'": 1, h: 1, "h'": 1, b: 1, c: 1, 'c*': 1, 'c*L': 2 };
 
 export const METHOD_LABEL: Record<Method, string> = {
 	a: 'raw axios, keep-alive',
@@ -32,12 +36,18 @@ export const METHOD_LABEL: Record<Method, string> = {
 	b: 'HTTP Request node in Loop Over Items',
 	c: 'Contact Hub, Map Each Field Below',
 	'c*': 'Contact Hub, Map Automatically',
+	'c*L': 'Contact Hub, Map Automatically, find by email',
 };
 
 export interface BenchItem extends IDataObject {
 	id: string;
 	name: string;
 	tags: string[];
+}
+
+/** The email the sandbox gives its generated contact-N (`seedMany`, `--seed-count`): unique per contact. */
+export function emailOf(contactId: string): string {
+	return `${contactId.replace(/-/g, '')}@example.com`;
 }
 
 /** N update items for contact-1 … contact-N; `tag` makes every run write something new. */
@@ -150,17 +160,24 @@ export async function httpRequestNode(razeBase: string, items: BenchItem[], conc
 	return checkOutput(result.items, items, (json) => (json.data as IDataObject | undefined)?.id, result.error);
 }
 
-/** Contact Hub with Parallel Requests C: three expressions per item, or (auto) none, the input's keys read directly. */
-export function contactHubBenchWorkflow(concurrency: number, auto = false): IWorkflowBase {
-	const mapping = auto
-		? { mappingMode: 'autoMapInputData', contactIdField: 'id' }
-		: { contactId: '={{ $json.id }}', updateFields: { name: '={{ $json.name }}', tags: '={{ $json.tags }}' } };
-	return contactHubWorkflow({ provider: 'raze', ...mapping, options: { parallelRequests: concurrency } });
+/** How a Contact Hub bench workflow maps: three expressions per item, the input's keys by ID, or by email (a look-up first). */
+export type ContactHubMapping = 'expressions' | 'auto' | 'autoLookup';
+
+/** Contact Hub with Parallel Requests C, mapped as `mapping` says. */
+export function contactHubBenchWorkflow(concurrency: number, mapping: ContactHubMapping | boolean = 'expressions'): IWorkflowBase {
+	const mode: ContactHubMapping = mapping === true ? 'auto' : mapping === false ? 'expressions' : mapping;
+	const parameters = {
+		expressions: { contactId: '={{ $json.id }}', updateFields: { name: '={{ $json.name }}', tags: '={{ $json.tags }}' } },
+		auto: { mappingMode: 'autoMapInputData', contactIdField: 'id' },
+		autoLookup: { mappingMode: 'autoMapInputData', identifyBy: 'email', lookupField: 'email' },
+	}[mode];
+	return contactHubWorkflow({ provider: 'raze', ...parameters, options: { parallelRequests: concurrency } });
 }
 
-/** (c) and (c*): Contact Hub with Parallel Requests C. */
-export async function contactHub(razeBase: string, items: BenchItem[], concurrency: number, auto = false): Promise<RunOutcome> {
-	const result = await runWorkflow(contactHubBenchWorkflow(concurrency, auto), items, {
+/** (c), (c*) and (c*L): Contact Hub with Parallel Requests C. c*L's items hold the contact's email instead of its ID. */
+export async function contactHub(razeBase: string, items: BenchItem[], concurrency: number, mapping: ContactHubMapping = 'expressions'): Promise<RunOutcome> {
+	const input = mapping === 'autoLookup' ? items.map(({ id, name, tags }) => ({ email: emailOf(id), name, tags })) : items;
+	const result = await runWorkflow(contactHubBenchWorkflow(concurrency, mapping), input, {
 		razeApi: { apiKey: RAZE_KEY, baseUrl: razeBase },
 	});
 	return checkOutput(result.items, items, (json) => json.id, result.error);
@@ -188,6 +205,7 @@ export async function sendWith(method: Method, razeBase: string, items: BenchIte
 			if (!base) throw new Error('method b needs n8n-nodes-base (loadN8nBase)');
 			return await httpRequestNode(razeBase, items, concurrency, base);
 		case 'c': return await contactHub(razeBase, items, concurrency);
-		case 'c*': return await contactHub(razeBase, items, concurrency, true);
+		case 'c*': return await contactHub(razeBase, items, concurrency, 'auto');
+		case 'c*L': return await contactHub(razeBase, items, concurrency, 'autoLookup');
 	}
 }
