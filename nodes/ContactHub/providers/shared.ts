@@ -23,10 +23,12 @@ export function str(source: IDataObject | undefined, key: string): string | null
 /** The fields of the simplified output, in its order. */
 const OUTPUT_FIELDS = CONTACT_FIELDS.filter((field): field is OutputField => FIELD_KINDS[field] !== 'overrides');
 
+// Built once: a copy of one fixed-shape object is cheap, and every output then has the same shape.
+const BLANK_FIELDS = { ...(Object.fromEntries(OUTPUT_FIELDS.map((field) => [field, null])) as Record<OutputField, null>), createdAt: null, updatedAt: null };
+
 /** An empty normalized contact, to fill from a vendor body. */
 export function blankContact(provider: string, id: string): NormalizedContact {
-	const fields = Object.fromEntries(OUTPUT_FIELDS.map((field) => [field, null])) as Record<OutputField, null>;
-	return { provider, id, ...fields, createdAt: null, updatedAt: null };
+	return { provider, id, ...BLANK_FIELDS };
 }
 
 /** Copies only the defined entries, so omitted fields never reach the vendor. */

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { asObject, blankContact, defined, str, text } from './shared';
+import { asObject, blankContact, str, text } from './shared';
 import {
 	FIELD_KINDS,
 	type ContactField,
@@ -30,17 +30,27 @@ function readValue(field: OutputField, value: unknown): OutputValue {
 }
 
 /** The vendor's request body for an update: the table's keys in its order, omitted fields left out. */
-function bodyFrom(table: ContactTable, update: ContactUpdate): IDataObject {
-	const body = defined(Object.fromEntries(rows(table).map(([field, key]) => [key, update[field]])));
+function bodyFrom(table: ContactTable, fields: Array<[ContactField, string]>, update: ContactUpdate): IDataObject {
+	const body: IDataObject = {};
+	for (const [field, key] of fields) {
+		if (update[field] !== undefined) body[key] = update[field] as IDataObject[string];
+	}
 	return table.bodyKey === undefined ? body : { [table.bodyKey]: body };
 }
 
 /** The simplified output from the vendor's answer, with what was sent where the answer is silent. */
-function contactFrom(providerId: string, table: ContactTable, body: unknown, id: string, update: ContactUpdate): NormalizedContact {
+function contactFrom(
+	providerId: string,
+	table: ContactTable,
+	fields: Array<[ContactField, string]>,
+	body: unknown,
+	id: string,
+	update: ContactUpdate,
+): NormalizedContact {
 	const data = table.answerKey === null ? undefined : asObject(asObject(body)?.[table.answerKey]);
 	const contact = blankContact(providerId, str(data, 'id') ?? id);
 	const out: Record<string, OutputValue> = contact;
-	for (const [field, key] of rows(table)) {
+	for (const [field, key] of fields) {
 		if (FIELD_KINDS[field] === 'overrides') continue;
 		const sentStandsIn = table.answerKey === null || table.sentStandsIn?.includes(field) === true;
 		const sent = sentStandsIn ? (update[field] ?? null) : null;
@@ -56,10 +66,11 @@ function contactFrom(providerId: string, table: ContactTable, body: unknown, id:
 /** A provider from its module's spec: its fields, request body and simplified output all read its table. */
 export function defineProvider(spec: ProviderSpec): ContactProvider {
 	const { table } = spec;
+	const fields = rows(table);
 	return {
 		...spec,
-		fields: rows(table).map(([field]) => field),
-		toBody: (update) => bodyFrom(table, update),
-		toContact: (body, id, update) => contactFrom(spec.id, table, body, id, update),
+		fields: fields.map(([field]) => field),
+		toBody: (update) => bodyFrom(table, fields, update),
+		toContact: (body, id, update) => contactFrom(spec.id, table, fields, body, id, update),
 	};
 }
