@@ -15,8 +15,8 @@ export interface GateOptions {
 	maxPerMinute: number;
 	/** Max Retry Wait: a vendor budget that returns later than this ends the run instead of a wait. */
 	maxWaitMs: number;
-	/** How many items this execution has yet to start: a budget that covers them is not spread. */
-	backlog?: () => number;
+	/** How many items this execution has started, and how many it has yet to start. */
+	items?: () => { started: number; left: number };
 	windowMs?: number;
 }
 
@@ -38,7 +38,9 @@ export class RequestGate {
 
 	private readonly maxWaitMs: number;
 
-	private readonly backlog: () => number;
+	private readonly items: () => { started: number; left: number };
+
+	private acquired = 0;
 
 	private pausedUntil = 0;
 
@@ -48,10 +50,10 @@ export class RequestGate {
 
 	private queue: Promise<void> = Promise.resolve();
 
-	constructor({ maxPerMinute, maxWaitMs, backlog = () => Infinity, windowMs = 60_000 }: GateOptions) {
+	constructor({ maxPerMinute, maxWaitMs, items = () => ({ started: 0, left: Infinity }), windowMs = 60_000 }: GateOptions) {
 		this.maxPerMinute = maxPerMinute;
 		this.maxWaitMs = maxWaitMs;
-		this.backlog = backlog;
+		this.items = items;
 		this.windowMs = windowMs;
 		this.spacingMs = maxPerMinute > 0 ? windowMs / maxPerMinute : 0;
 	}
@@ -109,8 +111,14 @@ export class RequestGate {
 		if (beyondWait(untilReset, this.maxWaitMs)) return 0;
 		const low = Number.isFinite(budget.limit) ? Math.max(1, Math.ceil(budget.limit * LOW_SHARE)) : 1;
 		// What is left covers this execution's last items: no need to stretch them to the reset.
-		if (budget.remaining > low || this.backlog() < budget.remaining) return 0;
+		if (budget.remaining > low || this.requestsLeft() < budget.remaining) return 0;
 		return this.lastStart + untilReset / budget.remaining - now;
+	}
+
+	/** Requests still to come: the items not started, at the requests each started item has taken (a look-up adds one or more). */
+	private requestsLeft(): number {
+		const { started, left } = this.items();
+		return left * (started > 0 ? Math.max(1, this.acquired / started) : 1);
 	}
 
 	private delayNow(): number {
@@ -124,6 +132,7 @@ export class RequestGate {
 		}
 		const now = Date.now();
 		this.lastStart = now;
+		this.acquired++;
 		// Counted before the answer says so, so that requests in flight are not spent twice.
 		if (this.budget && now < this.budget.resetAt) this.budget.remaining -= 1;
 		if (this.maxPerMinute > 0) {

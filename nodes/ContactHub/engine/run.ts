@@ -64,7 +64,7 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 		gate: new RequestGate({
 			maxPerMinute: settings.maxRequestsPerMinute,
 			maxWaitMs: settings.maxRetryWaitMs,
-			backlog: () => items.length - progress.started,
+			items: () => ({ started: progress.started, left: items.length - progress.started }),
 		}),
 		settings,
 		credentials: credentialCache(this),
