@@ -110,7 +110,7 @@ export class RequestGate {
 		// A budget back only in hours (a daily cap) is not spread over them: what is left is used, then the run stops.
 		if (beyondWait(untilReset, this.maxWaitMs)) return 0;
 		const low = Number.isFinite(budget.limit) ? Math.max(1, Math.ceil(budget.limit * LOW_SHARE)) : 1;
-		// What is left covers this execution's last items: no need to stretch them to the reset.
+		// What is left covers the requests this execution still needs: no need to stretch them to the reset.
 		if (budget.remaining > low || this.requestsLeft() < budget.remaining) return 0;
 		return this.lastStart + untilReset / budget.remaining - now;
 	}

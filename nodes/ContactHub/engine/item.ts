@@ -174,7 +174,7 @@ async function locate(
 	throw operationError(run, plan, notFoundFailure(plan.provider, plan.lookup, result.partialMatches));
 }
 
-/** Stage 5a, Dry Run: the request that would be sent, the key shown as a placeholder. */
+/** Stage 5, with Dry Run: the request that would be sent (stage 4, buildRequest), the key shown as a placeholder. */
 async function dryRunItem(
 	plan: ItemPlan,
 	credential: ICredentialsDecrypted,
@@ -196,7 +196,7 @@ async function dryRunItem(
 	return { json: withoutKey(credential, json), pairedItem: { item: plan.itemIndex } };
 }
 
-/** Stage 5b: the update sent under the retry policy; a failure becomes n8n's API error. */
+/** Stage 5: the update sent under the retry policy (policy.ts); a failure becomes n8n's API error. */
 async function sendUpdate(
 	run: RunContext,
 	plan: ItemPlan,

@@ -31,15 +31,6 @@ export function blankContact(provider: string, id: string): NormalizedContact {
 	return { provider, id, ...BLANK_FIELDS };
 }
 
-/** Copies only the defined entries, so omitted fields never reach the vendor. */
-export function defined(entries: Record<string, unknown>): IDataObject {
-	const out: IDataObject = {};
-	for (const [key, value] of Object.entries(entries)) {
-		if (value !== undefined) out[key] = value as IDataObject[string];
-	}
-	return out;
-}
-
 /** The page size of paged look-ups: the largest every paging vendor allows. */
 export const LOOKUP_PAGE_SIZE = 100;
 
