@@ -16,10 +16,7 @@ import type {
 } from 'n8n-workflow';
 import { createDeferredPromise, createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { BlandAiApi } from '../../credentials/BlandAiApi.credentials';
-import { LeadLexApi } from '../../credentials/LeadLexApi.credentials';
-import { OpenCxApi } from '../../credentials/OpenCxApi.credentials';
-import { RazeApi } from '../../credentials/RazeApi.credentials';
+import { PROVIDERS } from '../../nodes/ContactHub/providers/registry';
 import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
 import { TestCredentialsHelper } from './credentials-helper';
 
@@ -45,12 +42,10 @@ class ManualTrigger implements INodeType {
 	}
 }
 
-export const credentialTypes = {
-	blandAiApi: new BlandAiApi(),
-	leadLexApi: new LeadLexApi(),
-	openCxApi: new OpenCxApi(),
-	razeApi: new RazeApi(),
-};
+/** Every credential type the node uses, from the provider registry, by type name. */
+export const credentialTypes: Record<string, ICredentialType> = Object.fromEntries(
+	PROVIDERS.map(({ credential }) => [credential.name, credential]),
+);
 
 const contactHub = new ContactHub();
 const trigger = new ManualTrigger();

@@ -81,6 +81,12 @@ export interface Route {
 export interface VendorModule {
 	vendor: Vendor;
 	label: string;
+	/** URL prefix on the sandbox; it stands in for the vendor's API host. */
+	prefix: string;
+	/** The only API keys the sandbox accepts for this vendor. */
+	keys: { valid: string; readOnly?: string };
+	/** The demo contact's ID, seeded at start and on reset. */
+	seedId: string;
 	routes: Route[];
 	authenticate(headers: IncomingHttpHeaders): AuthResult;
 	/** A read-only key on a write route. */

@@ -3,7 +3,6 @@
  * Auth is the raw key in `authorization`; bodies are `{ data, errors }`.
  */
 import { json, type Reply } from '../http';
-import { SANDBOX_KEYS, SEED_IDS } from '../constants';
 import type { Contact } from '../types';
 import {
 	clearable,
@@ -16,6 +15,12 @@ import {
 	type HandlerContext,
 	type VendorModule,
 } from '../vendor';
+
+/** The only keys the sandbox accepts for this vendor (Bland AI documents no read-only keys). */
+const KEYS = { valid: 'org_sandbox_bland_key' };
+
+/** The demo contact seeded at start and on reset. */
+const SEED_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 
 const ORG_ID = '11111111-2222-3333-4444-555555555555';
 const UPDATE_FIELDS = ['name', 'email', 'external_id', 'metadata'] as const;
@@ -37,7 +42,7 @@ function authenticate(headers: { authorization?: string }): AuthResult {
 	const key = headers.authorization;
 	if (!key) return { ok: false, reply: error(401, 'UNAUTHORIZED', 'Missing authorization header') };
 	// The docs send the raw key; "Bearer <key>" is treated as a wrong key so a node adding a scheme fails here.
-	if (key !== SANDBOX_KEYS.blandAi.valid) {
+	if (key !== KEYS.valid) {
 		return { ok: false, reply: error(401, 'UNAUTHORIZED', 'Invalid API key') };
 	}
 	return { ok: true, scope: 'write' };
@@ -174,9 +179,12 @@ function makeContact({ id, ...fields }: Record<string, unknown> & { id: string }
 }
 
 /** The Bland AI vendor module. */
-export const blandAi: VendorModule = {
+export const blandAi = {
 	vendor: 'blandAi',
 	label: 'Bland AI',
+	prefix: '/blandai',
+	keys: KEYS,
+	seedId: SEED_ID,
 	routes: [
 		{ method: 'POST', pattern: '/v1/contacts/find', scope: 'read', handle: findContact },
 		{ method: 'PATCH', pattern: '/v1/contacts/:id', scope: 'write', handle: updateContact },
@@ -194,7 +202,7 @@ export const blandAi: VendorModule = {
 	demoContact: () =>
 		// From the page's response example (before the update it shows).
 		makeContact({
-			id: SEED_IDS.blandAi,
+			id: SEED_ID,
 			name: 'John Smith',
 			metadata: { source: 'web_signup', preferences: { language: 'en' }, verified: true },
 			created_at: '2025-07-20T10:30:00.000Z',
@@ -210,4 +218,4 @@ export const blandAi: VendorModule = {
 			external_id: `ext-${i}`,
 			metadata: { index: i },
 		}),
-};
+} satisfies VendorModule;

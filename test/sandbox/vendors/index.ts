@@ -5,5 +5,5 @@ import { leadLex } from './leadLex';
 import { openCx } from './openCx';
 import { raze } from './raze';
 
-/** The registry: adding a vendor means one module and one line here (plus keys, prefix and seed id). */
-export const VENDOR_MODULES: Record<Vendor, VendorModule> = { blandAi, leadLex, openCx, raze };
+/** The registry: adding a vendor means its module, one line here, and its name in the `Vendor` union. */
+export const VENDOR_MODULES = { blandAi, leadLex, openCx, raze } satisfies Record<Vendor, VendorModule>;

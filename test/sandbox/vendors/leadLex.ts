@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 
 import { json, type Reply } from '../http';
-import { SANDBOX_KEYS, SEED_IDS } from '../constants';
 import type { Contact } from '../types';
 import {
 	bearerToken,
@@ -25,6 +24,12 @@ import {
 	type VendorModule,
 } from '../vendor';
 
+/** The only keys the sandbox accepts for this vendor. */
+const KEYS = { valid: 'wbk_live_sandbox_key', readOnly: 'wbk_live_sandbox_readonly' };
+
+/** The demo contact seeded at start and on reset. */
+const SEED_ID = '123e4567-e89b-12d3-a456-426614174000';
+
 const STRING_FIELDS = ['full_name', 'email', 'phone', 'job_title', 'company_name', 'linkedin_url', 'notes'] as const;
 
 function error(status: number, code: string, message: string, details?: unknown, headers?: Record<string, string>): Reply {
@@ -42,8 +47,8 @@ function notFound(): Reply {
 function authenticate(headers: { authorization?: string }): AuthResult {
 	const key = bearerToken(headers);
 	if (!key) return { ok: false, reply: error(401, 'invalid_key', 'Missing API key') };
-	if (key === SANDBOX_KEYS.leadLex.valid) return { ok: true, scope: 'write' };
-	if (key === SANDBOX_KEYS.leadLex.readOnly) return { ok: true, scope: 'read' };
+	if (key === KEYS.valid) return { ok: true, scope: 'write' };
+	if (key === KEYS.readOnly) return { ok: true, scope: 'read' };
 	return { ok: false, reply: error(401, 'invalid_key', 'Invalid API key') };
 }
 
@@ -135,9 +140,12 @@ function makeContact({ id, ...fields }: Record<string, unknown> & { id: string }
 }
 
 /** The LeadLex vendor module. */
-export const leadLex: VendorModule = {
+export const leadLex = {
 	vendor: 'leadLex',
 	label: 'LeadLex',
+	prefix: '/leadlex',
+	keys: KEYS,
+	seedId: SEED_ID,
 	routes: [
 		{ method: 'PATCH', pattern: '/v1/contacts/:id', scope: 'write', handle: updateContact },
 		{ method: 'GET', pattern: '/v1/contacts/:id', scope: 'read', handle: getContact },
@@ -159,7 +167,7 @@ export const leadLex: VendorModule = {
 	demoContact: () =>
 		// From the page's example response, as it was before the update the page shows.
 		makeContact({
-			id: SEED_IDS.leadLex,
+			id: SEED_ID,
 			full_name: 'Jane Doe',
 			email: 'jane@example.com',
 			job_title: 'General Counsel',
@@ -179,4 +187,4 @@ export const leadLex: VendorModule = {
 			job_title: 'Associate',
 			company_name: 'Example Law LLP',
 		}),
-};
+} satisfies VendorModule;

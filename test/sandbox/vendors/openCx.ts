@@ -5,7 +5,6 @@
  * OpenCX documents no GET of one contact: read state with getContact() or the admin API.
  */
 import { json, statusText, type Reply } from '../http';
-import { SANDBOX_KEYS, SEED_IDS } from '../constants';
 import type { Contact } from '../types';
 import {
 	bearerToken,
@@ -19,6 +18,12 @@ import {
 	type HandlerContext,
 	type VendorModule,
 } from '../vendor';
+
+/** The only keys the sandbox accepts for this vendor. */
+const KEYS = { valid: 'ocx_live_sandbox_key', readOnly: 'ocx_live_sandbox_readonly' };
+
+/** The demo contact seeded at start and on reset. */
+const SEED_ID = 'ocx_contact_demo';
 
 /** The email pattern of UpdateContactInput, verbatim from the page. */
 export const OPENCX_EMAIL_PATTERN =
@@ -39,8 +44,8 @@ function badRequest(message: string): Reply {
 
 function authenticate(headers: { authorization?: string }): AuthResult {
 	const key = bearerToken(headers);
-	if (key === SANDBOX_KEYS.openCx.valid) return { ok: true, scope: 'write' };
-	if (key === SANDBOX_KEYS.openCx.readOnly) return { ok: true, scope: 'read' };
+	if (key === KEYS.valid) return { ok: true, scope: 'write' };
+	if (key === KEYS.readOnly) return { ok: true, scope: 'read' };
 	return { ok: false, reply: error(401, 'Unauthorized') };
 }
 
@@ -151,9 +156,12 @@ function makeContact({ id, ...fields }: Record<string, unknown> & { id: string }
 }
 
 /** The OpenCX vendor module. */
-export const openCx: VendorModule = {
+export const openCx = {
 	vendor: 'openCx',
 	label: 'OpenCX',
+	prefix: '/opencx',
+	keys: KEYS,
+	seedId: SEED_ID,
 	routes: [
 		{ method: 'PATCH', pattern: '/contacts/:id', scope: 'write', handle: updateContact },
 		{ method: 'GET', pattern: '/chat/sessions/search', scope: 'read', handle: search },
@@ -173,7 +181,7 @@ export const openCx: VendorModule = {
 	demoContact: () =>
 		// The page has no example contact; this one is invented but shaped like the request body.
 		makeContact({
-			id: SEED_IDS.openCx,
+			id: SEED_ID,
 			name: 'Maya Chen',
 			email: 'maya.chen@example.com',
 			phone: '+14155550123',
@@ -190,4 +198,4 @@ export const openCx: VendorModule = {
 			phone: generatedPhone(i),
 			custom_data: { index: String(i) },
 		}),
-};
+} satisfies VendorModule;

@@ -3,7 +3,6 @@
  * Auth is `X-API-Key` (or `Authorization: Bearer`); bodies are `{ success, data }` / `{ success: false, error }`.
  */
 import { json, type Reply } from '../http';
-import { SANDBOX_KEYS, SEED_IDS } from '../constants';
 import type { Contact } from '../types';
 import {
 	bearerToken,
@@ -22,6 +21,12 @@ import {
 	type HandlerContext,
 	type VendorModule,
 } from '../vendor';
+
+/** The only keys the sandbox accepts for this vendor. */
+const KEYS = { valid: 'gr_live_sandbox_key', readOnly: 'gr_live_sandbox_readonly' };
+
+/** The demo contact seeded at start and on reset. */
+const SEED_ID = 'cnt_abc123def456';
 
 const STRING_FIELDS = ['name', 'email', 'phone', 'company', 'position', 'linkedin_url'] as const;
 const UPDATE_FIELDS = [...STRING_FIELDS, 'tags', 'custom_fields'] as const;
@@ -52,8 +57,8 @@ function authenticate(headers: RazeHeaders): AuthResult {
 	if (!key) {
 		return { ok: false, reply: error(401, 'MISSING_API_KEY', 'API key is required. Send it in the X-API-Key header.') };
 	}
-	if (key === SANDBOX_KEYS.raze.valid) return { ok: true, scope: 'write' };
-	if (key === SANDBOX_KEYS.raze.readOnly) return { ok: true, scope: 'read' };
+	if (key === KEYS.valid) return { ok: true, scope: 'write' };
+	if (key === KEYS.readOnly) return { ok: true, scope: 'read' };
 	return { ok: false, reply: error(401, 'INVALID_API_KEY', 'Invalid API key') };
 }
 
@@ -170,9 +175,12 @@ function makeContact({ id, ...fields }: Record<string, unknown> & { id: string }
 }
 
 /** The Raze vendor module. */
-export const raze: VendorModule = {
+export const raze = {
 	vendor: 'raze',
 	label: 'Raze',
+	prefix: '/raze',
+	keys: KEYS,
+	seedId: SEED_ID,
 	routes: [
 		{ method: 'PUT', pattern: '/external/v1/contacts/:id', scope: 'write', handle: updateContact },
 		{ method: 'GET', pattern: '/external/v1/contacts/:id', scope: 'read', handle: getContact },
@@ -199,7 +207,7 @@ export const raze: VendorModule = {
 	demoContact: () =>
 		// From the page's example response, as it was before the update the page shows.
 		makeContact({
-			id: SEED_IDS.raze,
+			id: SEED_ID,
 			name: 'John Doe',
 			email: 'john@example.com',
 			phone: '+5511999999999',
@@ -223,4 +231,4 @@ export const raze: VendorModule = {
 			position: 'Engineer',
 			tags: ['generated'],
 		}),
-};
+} satisfies VendorModule;
