@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ContactField, ContactProvider, ContactUpdate, HttpActionOverrides } from '../providers/types';
+import { FIELD_KINDS, type ContactField, type ContactProvider, type ContactUpdate, type HttpActionOverrides } from '../providers/types';
 import { ownValue, RESERVED_KEY, reservedKeyPath, safeCopy, setOwn } from './safe';
 
 /** Reports a field value the node refuses, before anything is sent; it never returns. */
@@ -22,16 +22,8 @@ export const FIELD_LABELS: Record<ContactField | 'contactId', string> = {
 	httpActionOverrides: 'HTTP Action Overrides',
 };
 
-const TEXT_FIELDS = [
-	'name',
-	'email',
-	'phone',
-	'company',
-	'jobTitle',
-	'linkedinUrl',
-	'externalId',
-	'notes',
-] as const;
+/** The fields whose kind is text. */
+type TextField = { [F in ContactField]: (typeof FIELD_KINDS)[F] extends 'text' ? F : never }[ContactField];
 
 const OVERRIDE_KEYS = ['query_params', 'path_params', 'body_params', 'headers'] as const;
 
@@ -311,7 +303,8 @@ function readField(
 	options: FieldOptions,
 	fail: Fail,
 ): void {
-	if ((TEXT_FIELDS as readonly string[]).includes(field)) {
+	const kind = FIELD_KINDS[field];
+	if (kind === 'text') {
 		if (typeof value !== 'string' && typeof value !== 'number') {
 			fail(field, `${labelOf(field)} must be text, got ${describe(value)}`);
 		}
@@ -319,15 +312,15 @@ function readField(
 		const text = field === 'notes' ? String(value) : String(value).trim();
 		if (field === 'email') checkEmail(text, provider, fail);
 		if (field === 'linkedinUrl') checkLinkedinUrl(text, fail);
-		update[field as (typeof TEXT_FIELDS)[number]] = text;
+		update[field as TextField] = text;
 		return;
 	}
-	if (field === 'tags') {
+	if (kind === 'tags') {
 		const tags = readTags(value, fail);
 		if (tags.length > 0 || options.sendEmptyValues) update.tags = tags;
 		return;
 	}
-	if (field === 'customFields') {
+	if (kind === 'object') {
 		const custom = readCustomFields(value, fail, options.sendEmptyValues);
 		if (Object.keys(custom).length === 0 && !options.sendEmptyValues) return;
 		update.customFields =
