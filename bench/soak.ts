@@ -14,9 +14,9 @@
  */
 import './lib/require-ts-first';
 
-import type { Vendor } from '../test/sandbox';
+import { VENDORS, type Vendor } from '../test/sandbox';
 import { shutdownEngine } from '../test/helpers/workflow';
-import { account, add, ALL_VENDORS, capture, FAULT_KINDS, runOne, startCampaignSandbox, zero, type RunSpec, type Tally } from './lib/campaign';
+import { account, add, capture, FAULT_KINDS, runOne, startCampaignSandbox, zero, type RunSpec, type Tally } from './lib/campaign';
 
 const SHORT = process.argv.includes('--short') || process.env.SOAK_SHORT === '1';
 const SEEDS = SHORT ? [1] : [1, 2, 3];
@@ -50,7 +50,7 @@ function plan(vendor: Vendor): RunSpec[] {
 	// The PRNG restarts at each run: each run draws its own sequence, from its vendor, seed and place
 	// (Bland AI at seed 1: 1101, 1102, …; Raze at seed 3: 4301, …).
 	const perSeed = runs.length / SEEDS.length;
-	return runs.map((spec, index) => ({ ...spec, chaosSeed: 1000 * (ALL_VENDORS.indexOf(vendor) + 1) + 100 * spec.seed + (index % perSeed) + 1 }));
+	return runs.map((spec, index) => ({ ...spec, chaosSeed: 1000 * (VENDORS.indexOf(vendor) + 1) + 100 * spec.seed + (index % perSeed) + 1 }));
 }
 
 const PHASED = FAULT_KINDS.filter((kind) => kind !== 'status429');
@@ -73,7 +73,7 @@ function missing(tally: Tally): string[] {
 }
 
 async function main(): Promise<void> {
-	const vendors = (process.env.SOAK_VENDORS?.split(',') ?? ALL_VENDORS) as Vendor[];
+	const vendors = (process.env.SOAK_VENDORS?.split(',') ?? VENDORS) as Vendor[];
 	const sandbox = await startCampaignSandbox();
 	const total = zero();
 	const problems: string[] = [];

@@ -15,19 +15,19 @@ import { LoggerProxy } from 'n8n-workflow';
 
 import { listedItems, trackedNode } from '../../test/helpers/runs';
 import { CONTACT_HUB_TYPE, contactHubWorkflow, runWorkflow, type RunResult } from '../../test/helpers/workflow';
-import { SANDBOX_KEYS, startSandbox, type RecordedRequest, type Sandbox, type Vendor } from '../../test/sandbox';
+import { findProvider } from '../../nodes/ContactHub/providers/registry';
+import { SANDBOX_KEYS, startSandbox, VENDORS, type RecordedRequest, type Sandbox, type Vendor } from '../../test/sandbox';
 
 process.env.N8N_LOG_LEVEL ??= 'debug';
 
-export const ALL_VENDORS: Vendor[] = ['blandAi', 'leadLex', 'openCx', 'raze'];
 export const CHAOS = { status429: 0.05, status500: 0.06, status502Html: 0.04, hang: 0.02, reset: 0.05, malformedJson: 0.03 };
 /** Fault kinds as the sandbox's log names them; 429 is always before the update (a refusal). */
 export const FAULT_KINDS = ['status429', 'status500', 'status502Html', 'hang', 'reset', 'malformedJson'] as const;
 const BASE_OPTIONS = { maxRetries: 3, maxRetryWaitSeconds: 0.3, timeout: 400 };
-const CREDENTIAL: Record<Vendor, string> = { blandAi: 'blandAiApi', leadLex: 'leadLexApi', openCx: 'openCxApi', raze: 'razeApi' };
-const NAME_KEY: Record<Vendor, string> = { blandAi: 'name', leadLex: 'full_name', openCx: 'name', raze: 'name' };
+/** A vendor's provider, from the node's registry: its credential type and field table. */
+const providerOf = (vendor: Vendor) => findProvider(vendor)!;
 /** Every key a campaign uses: none may appear in anything a run shows. */
-const KEYS = ALL_VENDORS.map((vendor) => SANDBOX_KEYS[vendor].valid);
+const KEYS = VENDORS.map((vendor) => SANDBOX_KEYS[vendor].valid);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -137,7 +137,7 @@ export async function runOne(sandbox: Sandbox, spec: RunSpec): Promise<RunRecord
 			spec.continueOnFail ? { onError: 'continueRegularOutput' } : {},
 		),
 		ids.map((id, index) => ({ id, name: `Name ${seed}/${index}`, note: `note ${seed}/${index}` })),
-		{ [CREDENTIAL[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
+		{ [providerOf(vendor).credential.name]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
 		{
 			nodeTypes: { [CONTACT_HUB_TYPE]: tracked.node },
 			// What n8n's Stop does: cancel the execution, which aborts the signal the node reads.
@@ -317,7 +317,7 @@ export function account(sandbox: Sandbox, run: RunRecord): Tally {
 	const verdict = verdicts(run, tally);
 	run.ids.forEach((id, index) => {
 		const contact = sandbox.getContact(vendor, id) ?? {};
-		const held = contact[NAME_KEY[vendor]] === `Name ${seed}/${index}`;
+		const held = contact[providerOf(vendor).table.fields.name!] === `Name ${seed}/${index}`;
 		const log = byContact.get(id) ?? { sure: 0, possible: 0 };
 		const notes = typeof contact.notes === 'string' ? contact.notes.split(`note ${seed}/${index}`).length - 1 : 0;
 		const stored = vendor === 'leadLex' ? notes : held ? 1 : 0;
