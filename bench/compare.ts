@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 		const items = makeItems(ITEMS, tag);
 		const cpu0 = process.cpuUsage();
 		const t0 = performance.now();
-		const result = await runWorkflow(contactHubBenchWorkflow(concurrency, true), items, { razeApi: { apiKey: RAZE_KEY, baseUrl: razeBase } }, { nodeTypes: { [CONTACT_HUB_TYPE]: node } });
+		const result = await runWorkflow(contactHubBenchWorkflow(concurrency, 'auto'), items, { razeApi: { apiKey: RAZE_KEY, baseUrl: razeBase } }, { nodeTypes: { [CONTACT_HUB_TYPE]: node } });
 		const ms = performance.now() - t0;
 		const cpu = process.cpuUsage(cpu0);
 		const ok = result.items.filter((item) => item.json.error === undefined).length;

@@ -164,13 +164,12 @@ export async function httpRequestNode(razeBase: string, items: BenchItem[], conc
 export type ContactHubMapping = 'expressions' | 'auto' | 'autoLookup';
 
 /** Contact Hub with Parallel Requests C, mapped as `mapping` says. */
-export function contactHubBenchWorkflow(concurrency: number, mapping: ContactHubMapping | boolean = 'expressions'): IWorkflowBase {
-	const mode: ContactHubMapping = mapping === true ? 'auto' : mapping === false ? 'expressions' : mapping;
+export function contactHubBenchWorkflow(concurrency: number, mapping: ContactHubMapping = 'expressions'): IWorkflowBase {
 	const parameters = {
 		expressions: { contactId: '={{ $json.id }}', updateFields: { name: '={{ $json.name }}', tags: '={{ $json.tags }}' } },
 		auto: { mappingMode: 'autoMapInputData', contactIdField: 'id' },
 		autoLookup: { mappingMode: 'autoMapInputData', identifyBy: 'email', lookupField: 'email' },
-	}[mode];
+	}[mapping];
 	return contactHubWorkflow({ provider: 'raze', ...parameters, options: { parallelRequests: concurrency } });
 }
 

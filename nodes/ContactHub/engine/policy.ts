@@ -77,29 +77,33 @@ export function nextStep(answer: Answer, attempt: number, policy: RetryPolicy): 
 	const canRetry = attempt < settings.maxRetries;
 	// Jitter first, cap last: no wait ever exceeds Max Retry Wait.
 	const backoff = (): Step => ({ kind: 'retry', waitMs: Math.min(withJitter(backoffMs(attempt)), settings.maxRetryWaitMs) });
-	const fail = (failure: Failure, body?: unknown): Step => ({ kind: 'done', result: { ok: false, failure, body } });
 	switch (answer.kind) {
 		case 'success':
 			return { kind: 'done', result: { ok: true, status: answer.status, body: answer.body } };
 		case 'unreadable':
-			return fail(unreadableSuccess(provider, action, answer.status, answer.raw));
+			return failed(unreadableSuccess(provider, action, answer.status, answer.raw));
 		case 'network': {
 			const retriable = neverReachedServer(answer.code) || repeatSafe;
 			if (canRetry && retriable) return backoff();
 			const timedOut = isTimeout(answer.error, answer.code);
-			return fail(networkFailure(provider, action, { code: answer.code, timedOut, attempts: attempt + 1, timeoutMs: settings.timeoutMs, retriable }));
+			return failed(networkFailure(provider, action, { code: answer.code, timedOut, attempts: attempt + 1, timeoutMs: settings.timeoutMs, retriable }));
 		}
 		case 'rateLimited':
 			return onRateLimited(answer, canRetry, policy);
 		case 'redirect':
-			return fail(redirectFailure(provider, action, answer.status, answer.location), answer.body);
+			return failed(redirectFailure(provider, action, answer.status, answer.location), answer.body);
 		case 'failed': {
 			if (answer.status >= 500 && canRetry && repeatSafe) return backoff();
 			const failure = describeVendorFailure(provider, action, answer.status, answer.body);
 			if (answer.status >= 500 && !repeatSafe) failure.description += ` ${notRetriedText(provider)}`;
-			return fail(failure, answer.body);
+			return failed(failure, answer.body);
 		}
 	}
+}
+
+/** The end of a request that failed, with the vendor's body where there is one. */
+function failed(failure: Failure, body?: unknown): Step {
+	return { kind: 'done', result: { ok: false, failure, body } };
 }
 
 /** A 429: logged, then held off for, given up on, or (a budget hours away) the end of the run. */
@@ -120,7 +124,7 @@ function onRateLimited(answer: Extract<Answer, { kind: 'rateLimited' }>, canRetr
 		maxRetryWaitMs: settings.maxRetryWaitMs,
 		retried: settings.retryOnRateLimit,
 	});
-	return { kind: 'done', result: { ok: false, failure, body: answer.body } };
+	return failed(failure, answer.body);
 }
 
 /**

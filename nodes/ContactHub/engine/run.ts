@@ -11,7 +11,6 @@ import { readRunSettings } from './settings';
 import { summarize, type Outcome } from './summary';
 import { Cancelled } from './wait';
 
-
 function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
 	const message = error instanceof Error ? error.message : String(error);
 	const item: INodeExecutionData = { json: { error: message }, pairedItem: { item: itemIndex } };
@@ -56,7 +55,7 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 	const settings = readRunSettings(param('options', 0, {}) as IDataObject, (message, description) => {
 		throw new NodeOperationError(this.getNode(), message, { description });
 	});
-	// Items not started yet: the gate does not stretch a budget that covers them all.
+	// Items started so far: the gate estimates the requests still to come from them, and does not stretch a budget that covers those.
 	const progress = { started: 0 };
 	const run: RunContext = {
 		ctx: this,
