@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { credentials, properties, subtitle } from './description';
-import { updateContacts } from './engine/run';
+import { route } from './actions/router';
 
 export class ContactHub implements INodeType {
 	description: INodeTypeDescription = {
@@ -12,7 +12,7 @@ export class ContactHub implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle,
-		description: 'Update a contact in Bland AI, LeadLex, OpenCX or Raze',
+		description: 'Create or update a contact in Bland AI, LeadLex, OpenCX or Raze',
 		defaults: {
 			name: 'Contact Hub',
 		},
@@ -24,6 +24,6 @@ export class ContactHub implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await updateContacts.call(this);
+		return await route.call(this);
 	}
 }

@@ -31,6 +31,12 @@ const fifth: ContactProvider = defineProvider({
 		request: (_kind, value) => ({ method: 'GET', path: `/people?ref=${value}` }),
 		readPage: () => ({ candidates: [], hasMore: false }),
 	},
+	create: {
+		path: '/people',
+		fields: { email: 'mail', notes: 'memo' },
+		readAnswer: () => undefined,
+		conflictMeansExists: false,
+	},
 	method: 'PATCH',
 	path: (id) => `/people/${id}`,
 	readError: () => ({}),
@@ -47,10 +53,16 @@ function named(properties: INodeProperties[], name: string): INodeProperties[] {
 	return properties.filter((property) => property.name === name);
 }
 
-/** What the UI offers one provider: its option, its Update Fields, its credentials, its Identify Contact By values. */
-function offered(properties: INodeProperties[], credentials: INodeCredentialDescription[], providerId: string) {
+/** Whether a property is shown for `operation` (or for every operation). */
+function shownForOperation(property: INodeProperties, operation: string): boolean {
+	const chosen = property.displayOptions?.show?.operation;
+	return chosen === undefined || chosen.includes(operation);
+}
+
+/** What the UI offers one provider: its option, its Update Fields, its credentials, its Identify Contact By values (for `operation`). */
+function offered(properties: INodeProperties[], credentials: INodeCredentialDescription[], providerId: string, operation = 'update') {
 	const updateFields = named(properties, 'updateFields')[0].options as INodeProperties[];
-	const identifyBy = named(properties, 'identifyBy').filter((property) => shownFor(property, providerId));
+	const identifyBy = named(properties, 'identifyBy').filter((property) => shownFor(property, providerId) && shownForOperation(property, operation));
 	return {
 		option: named(properties, 'provider')[0].options?.find((option) => 'value' in option && option.value === providerId),
 		fields: updateFields.filter((field) => shownFor(field, providerId)).map((field) => field.name),
@@ -75,6 +87,10 @@ describe('the registry drives the node description', () => {
 	test.each(PROVIDERS.map((provider) => [provider.id, provider]))('%s: option, fields, credential, look-ups', (id, provider) => {
 		const shown = offered(properties, credentials ?? [], id);
 		expect({ ...shown, fields: [...shown.fields].sort() }).toEqual(expected(provider));
+	});
+
+	test.each(PROVIDERS.map((provider) => [provider.id, provider]))('%s: Create or Update offers its look-ups, without the ID', (id, provider) => {
+		expect(offered(properties, credentials ?? [], id, 'upsert').identifyBy).toEqual([...provider.lookup.by]);
 	});
 
 	test('the Provider list is the registry, in its order', () => {

@@ -8,8 +8,15 @@ export interface Failure {
 	code?: string;
 }
 
+/**
+ * What a request does at the vendor: a read changes nothing (always safe to repeat), an update sets
+ * fields (safe to repeat unless it appends), a create adds a contact (never repeated blindly).
+ */
+export type RequestKind = 'read' | 'update' | 'create';
+
 /** What a request was for, in the words its error messages use. */
 export interface Action {
+	kind: RequestKind;
 	/** "the update of contact 123", "the look-up of email jane@example.com" */
 	name: string;
 	/** "contact 123", "email jane@example.com": what "for …" refers to */
@@ -29,6 +36,7 @@ export interface Action {
 /** The update of one contact. */
 export function updateAction(provider: ContactProvider, contactId: string): Action {
 	return {
+		kind: 'update',
 		name: `the update of contact ${contactId}`,
 		target: `contact ${contactId}`,
 		verb: `update contact ${contactId}`,
@@ -42,6 +50,7 @@ export function updateAction(provider: ContactProvider, contactId: string): Acti
 /** The look-up of a contact by `what` ("email jane@example.com"). */
 export function lookupAction(provider: ContactProvider, what: string): Action {
 	return {
+		kind: 'read',
 		name: `the look-up of ${what}`,
 		target: what,
 		verb: `look up ${what}`,
@@ -50,6 +59,36 @@ export function lookupAction(provider: ContactProvider, what: string): Action {
 		permission: provider.readPermission,
 	};
 }
+
+/** The read of contact `contactId` by its ID. */
+export function readAction(provider: ContactProvider, contactId: string): Action {
+	return {
+		kind: 'read',
+		name: `the read of contact ${contactId}`,
+		target: `contact ${contactId}`,
+		verb: `read contact ${contactId}`,
+		undone: `contact ${contactId} was not read`,
+		ability: 'read contacts',
+		permission: provider.readPermission,
+		contactId,
+	};
+}
+
+/** The create of the contact with `what` ("email jane@example.com"). */
+export function createAction(provider: ContactProvider, what: string): Action {
+	return {
+		kind: 'create',
+		name: `the create of the contact with ${what}`,
+		target: `the contact with ${what}`,
+		verb: `create the contact with ${what}`,
+		undone: `the contact with ${what} was not created`,
+		ability: 'create contacts',
+		permission: provider.writePermission,
+	};
+}
+
+/** The request's kind as a noun, for messages: "the look-up", "the update", "the create". */
+const KIND_NOUN: Record<RequestKind, string> = { read: 'the look-up', update: 'the update', create: 'the create' };
 
 function textOf(body: unknown): string | undefined {
 	return typeof body === 'string' && body.trim() !== '' ? body : undefined;
@@ -127,7 +166,7 @@ export function describeVendorFailure(
 		return {
 			...base,
 			message: `${label} answered 404 to ${action.name} ${tag}: ${vendorText}`,
-			description: `The look-up address was not found: check the Base URL of the ${label} credential.`,
+			description: `The ${action.kind === 'create' ? 'create' : 'look-up'} address was not found: check the Base URL of the ${label} credential.`,
 		};
 	}
 	if (status >= 400 && status < 500) {
@@ -149,7 +188,7 @@ export function describeVendorFailure(
 /** Describes a redirect: requests are not sent on, as an API that redirects is almost always a wrong Base URL. */
 export function redirectFailure(provider: ContactProvider, action: Action, status: number, location: unknown): Failure {
 	const target = typeof location === 'string' && location.trim() !== '' ? location.trim() : undefined;
-	const request = action.contactId === undefined ? 'the look-up' : 'the update';
+	const request = action.contactId !== undefined && action.kind === 'read' ? 'the read' : KIND_NOUN[action.kind];
 	return {
 		message: `${provider.label} answered ${status} (a redirect) for ${action.target}; ${request} was not sent on`,
 		description:
@@ -163,15 +202,17 @@ export function redirectFailure(provider: ContactProvider, action: Action, statu
 export function unreadableSuccess(provider: ContactProvider, action: Action, status: number, raw: unknown): Failure {
 	const failure = describeVendorFailure(provider, action, status, raw);
 	const answer = `the answer could not be read: "${excerpt(String(raw))}".`;
-	failure.description =
-		action.contactId === undefined
-			? `${provider.label} answered the look-up, but ${answer} Nothing was updated; check the credential's Base URL.`
-			: `The update may have been applied, but ${answer} Check the contact in ${provider.label} before running again.`;
+	failure.description = {
+		read: `${provider.label} answered the look-up, but ${answer} Nothing was updated; check the credential's Base URL.`,
+		update: `The update may have been applied, but ${answer} Check the contact in ${provider.label} before running again.`,
+		create: `The contact may have been created, but ${answer} Check ${provider.label} before running again.`,
+	}[action.kind];
 	return failure;
 }
 
-/** Why an update that appends was not retried, and what the user should check. */
-export function notRetriedText(provider: ContactProvider): string {
+/** Why a request that may have arrived was not repeated, and what the user should check. */
+export function notRetriedText(provider: ContactProvider, action: Action): string {
+	if (action.kind === 'create') return `It was not sent again: a create is never repeated blindly, and ${provider.label} may have received it.`;
 	return `It was not retried: this update appends notes, and ${provider.label} may have received it. Check the contact before running again.`;
 }
 
@@ -188,7 +229,7 @@ export interface NoAnswer {
 /** A request that got no answer: a timeout, or a network error (with the attempts made). */
 export function networkFailure(provider: ContactProvider, action: Action, { code, timedOut, attempts, timeoutMs, retriable }: NoAnswer): Failure {
 	const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-	const notRetried = retriable ? '' : ` ${notRetriedText(provider)}`;
+	const notRetried = retriable ? '' : ` ${notRetriedText(provider, action)}`;
 	if (timedOut) {
 		return {
 			message: `${provider.label} did not answer within ${timeoutMs} ms for ${action.target}${tries}`,

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ContactProvider, LookupKind } from '../providers/types';
 import { fieldsFromInput, labelOf as fieldLabel, readInputKey, type Fail } from './fields';
-import { KIND_WORDS, LOOKUP_VALUE_LABELS, readIdentifyBy, type IdentifyBy } from './lookup';
+import { KIND_WORDS, LOOKUP_VALUE_LABELS, readIdentifyBy, type IdentifyBy, type IdentifyChoice } from './lookup';
 import type { ParameterReader } from './parameters';
 
 /** What one item asks for, as given, before its values are validated. */
@@ -40,16 +40,16 @@ function labelFor(field: string, identifyBy: IdentifyBy): string {
 	return fieldLabel(field);
 }
 
-function identifyByOf(ctx: IExecuteFunctions, param: ParameterReader, itemIndex: number, provider: ContactProvider): IdentifyBy {
+function identifyByOf(ctx: IExecuteFunctions, param: ParameterReader, itemIndex: number, provider: ContactProvider, choice: IdentifyChoice): IdentifyBy {
 	const fail = failer(ctx, provider, itemIndex, () =>
 		'Field "Identify Contact By": choose one the provider offers, in the node or in the expression that sets it.',
 	);
-	return readIdentifyBy(param('identifyBy', itemIndex, 'id'), provider, fail);
+	return readIdentifyBy(param('identifyBy', itemIndex, choice.fallback), provider, fail, choice);
 }
 
 /** Map Each Field Below: the target and the Update Fields come from the node's parameters. */
-function definedBelow(ctx: IExecuteFunctions, param: ParameterReader, itemIndex: number, provider: ContactProvider): ItemInput {
-	const identifyBy = identifyByOf(ctx, param, itemIndex, provider);
+function definedBelow(ctx: IExecuteFunctions, param: ParameterReader, itemIndex: number, provider: ContactProvider, choice: IdentifyChoice): ItemInput {
+	const identifyBy = identifyByOf(ctx, param, itemIndex, provider, choice);
 	return {
 		identifyBy,
 		target: param(identifyBy === 'id' ? 'contactId' : 'lookupValue', itemIndex),
@@ -78,8 +78,9 @@ function mappedAutomatically(
 	item: INodeExecutionData,
 	itemIndex: number,
 	provider: ContactProvider,
+	choice: IdentifyChoice,
 ): ItemInput {
-	const identifyBy = identifyByOf(ctx, param, itemIndex, provider);
+	const identifyBy = identifyByOf(ctx, param, itemIndex, provider, choice);
 	const keyParam = keyParameter(identifyBy);
 	const key = String(param(keyParam.name, itemIndex, keyParam.fallback) ?? '').trim();
 	const what = identifyBy === 'id' ? 'contact ID' : KIND_WORDS[identifyBy];
@@ -114,8 +115,9 @@ export function readItemInput(
 	item: INodeExecutionData,
 	itemIndex: number,
 	provider: ContactProvider,
+	choice: IdentifyChoice,
 ): ItemInput {
 	return param('mappingMode', itemIndex, 'defineBelow') === 'autoMapInputData'
-		? mappedAutomatically(ctx, param, item, itemIndex, provider)
-		: definedBelow(ctx, param, itemIndex, provider);
+		? mappedAutomatically(ctx, param, item, itemIndex, provider, choice)
+		: definedBelow(ctx, param, itemIndex, provider, choice);
 }

@@ -8,9 +8,10 @@ import { updateAction, type Failure } from './errors';
 import { buildUpdate, readContactId } from './fields';
 import type { RequestGate } from './gate';
 import { itemSuffix, readItemInput } from './input';
-import { findContact, lookedUp, notFoundFailure, readLookupValue, type IdentifyBy, type LookupQuery } from './lookup';
+import { findContact, lookedUp, notFoundFailure, readLookupValue, type IdentifyBy, type IdentifyChoice, type LookupQuery } from './lookup';
+import type { NewContacts } from './newContacts';
 import type { ParameterReader } from './parameters';
-import { buildRequest, redactedAuthHeaders, type VendorRequest } from './request';
+import { redactedAuthHeaders, type VendorRequest } from './request';
 import { DEFAULTS } from './settings';
 import type { TransportSettings } from './policy';
 import { sendRequest } from './transport';
@@ -23,10 +24,12 @@ export interface RunContext {
 	settings: TransportSettings;
 	/** The decrypted credential of a provider, fetched once per execution. */
 	credentials: (provider: ContactProvider) => Promise<ICredentialsDecrypted>;
+	/** Contacts this execution created, by look-up key, and one queue per key (Create or Update). */
+	newContacts: NewContacts;
 }
 
 /** One item's validated request: which contact (or how to find it), and the update. */
-interface ItemPlan {
+export interface ItemPlan {
 	provider: ContactProvider;
 	options: IDataObject;
 	itemIndex: number;
@@ -49,10 +52,10 @@ function resolveProvider(run: RunContext, itemIndex: number): ContactProvider {
 }
 
 /** Stage 1, before anything is sent: the provider, the target and the update, each value checked. */
-function planItem(run: RunContext, item: INodeExecutionData, itemIndex: number): ItemPlan {
+export function planItem(run: RunContext, item: INodeExecutionData, itemIndex: number, choice: IdentifyChoice): ItemPlan {
 	const provider = resolveProvider(run, itemIndex);
 	const options = run.param('options', itemIndex, {}) as IDataObject;
-	const input = readItemInput(run.ctx, run.param, item, itemIndex, provider);
+	const input = readItemInput(run.ctx, run.param, item, itemIndex, provider, choice);
 	const { identifyBy } = input;
 	const plan: ItemPlan = { provider, options, itemIndex, identifyBy, update: {} };
 	if (identifyBy === 'id') plan.contactId = readContactId(input.target, input.fail);
@@ -77,7 +80,7 @@ function checkedOnce(credential: ICredentialsDecrypted): string | undefined {
 }
 
 /** Stage 2: the provider's credential, checked before anything is sent; errors name the item and the provider. */
-async function credentialFor(run: RunContext, provider: ContactProvider, itemIndex: number): Promise<ICredentialsDecrypted> {
+export async function credentialFor(run: RunContext, provider: ContactProvider, itemIndex: number): Promise<ICredentialsDecrypted> {
 	const type = provider.credential.displayName;
 	let credential: ICredentialsDecrypted;
 	try {
@@ -111,7 +114,7 @@ export function hideSecret(secret: unknown): (text: string) => string {
 }
 
 /** The credential's key replaced wherever it appears in JSON (a vendor echoing it, an ID equal to it). */
-function withoutKey(credential: ICredentialsDecrypted, json: IDataObject): IDataObject {
+export function withoutKey(credential: ICredentialsDecrypted, json: IDataObject): IDataObject {
 	const hide = hideSecret(credential.data?.apiKey);
 	const text = JSON.stringify(json);
 	const hidden = hide(text);
@@ -119,7 +122,7 @@ function withoutKey(credential: ICredentialsDecrypted, json: IDataObject): IData
 }
 
 /** A vendor's failure as n8n's API error, with the key hidden wherever the vendor echoed it. */
-function apiError(
+export function apiError(
 	run: RunContext,
 	plan: ItemPlan,
 	credential: ICredentialsDecrypted,
@@ -146,42 +149,53 @@ function apiError(
 	return error;
 }
 
-function operationError(run: RunContext, plan: ItemPlan, failure: Failure): NodeOperationError {
+/** A failure of the node's own (not the vendor's answer) as n8n's operation error, naming the item. */
+export function operationError(run: RunContext, plan: ItemPlan, failure: Failure): NodeOperationError {
 	return new NodeOperationError(run.ctx.getNode(), failure.message + itemSuffix(plan.itemIndex), {
 		itemIndex: plan.itemIndex,
 		description: failure.description,
 	});
 }
 
+/** What the look-up of an item's contact found: the one exact match, or none (with how many matched only partly). */
+export type Located = { contactId: string } | { partialMatches: number };
+
+/** The look-up of the item's contact, exact matches only; a failed look-up or two or more matches throw. */
+export async function lookUp(run: RunContext, plan: ItemPlan, credential: ICredentialsDecrypted, query: LookupQuery): Promise<Located> {
+	const result = await findContact(run.ctx, plan.provider, credential, query, run.gate, run.settings);
+	if (result.outcome === 'found') return { contactId: result.contactId };
+	if (result.outcome === 'notFound') return { partialMatches: result.partialMatches };
+	throw result.fromVendor ? apiError(run, plan, credential, result.failure, result.body) : operationError(run, plan, result.failure);
+}
+
 /** Stage 3, for look-ups: the ID of the one contact that matches exactly, or a skipped item. */
-async function locate(
+export async function locate(
 	run: RunContext,
 	plan: ItemPlan,
 	credential: ICredentialsDecrypted,
 ): Promise<{ contactId: string } | { skipped: INodeExecutionData }> {
 	if (plan.contactId !== undefined || !plan.lookup) return { contactId: plan.contactId! };
-	const result = await findContact(run.ctx, plan.provider, credential, plan.lookup, run.gate, run.settings);
-	if (result.outcome === 'found') return { contactId: result.contactId };
-	if (result.outcome === 'failed') {
-		throw result.fromVendor
-			? apiError(run, plan, credential, result.failure, result.body)
-			: operationError(run, plan, result.failure);
-	}
+	const located = await lookUp(run, plan, credential, plan.lookup);
+	if ('contactId' in located) return located;
 	if (plan.options.ifNotFound === 'skip') {
 		const json = { notFound: true, provider: plan.provider.id, identifyBy: plan.identifyBy, lookupValue: plan.lookup.given };
 		return { skipped: { json, pairedItem: { item: plan.itemIndex } } };
 	}
-	throw operationError(run, plan, notFoundFailure(plan.provider, plan.lookup, result.partialMatches));
+	throw operationError(run, plan, notFoundFailure(plan.provider, plan.lookup, located.partialMatches));
 }
 
-/** Stage 5, with Dry Run: the request that would be sent (stage 4, buildRequest), the key shown as a placeholder. */
-async function dryRunItem(
+/**
+ * Stage 5, with Dry Run: the request that would be sent (stage 4, buildRequest), the key shown as a
+ * placeholder; `about` says which contact (or that it would be created) and what follows.
+ */
+export async function dryRunItem(
 	plan: ItemPlan,
 	credential: ICredentialsDecrypted,
-	contactId: string,
+	about: IDataObject,
 	request: VendorRequest,
+	more: IDataObject = {},
 ): Promise<INodeExecutionData> {
-	const json: IDataObject = { dryRun: true, provider: plan.provider.id, contactId };
+	const json: IDataObject = { dryRun: true, provider: plan.provider.id, ...about };
 	if (plan.lookup) json.lookup = { identifyBy: plan.identifyBy, value: plan.lookup.given };
 	Object.assign(json, {
 		method: request.method,
@@ -192,12 +206,13 @@ async function dryRunItem(
 			...(await redactedAuthHeaders(plan.provider.credential)),
 		},
 		body: request.body,
+		...more,
 	});
 	return { json: withoutKey(credential, json), pairedItem: { item: plan.itemIndex } };
 }
 
 /** Stage 5: the update sent under the retry policy (policy.ts); a failure becomes n8n's API error. */
-async function sendUpdate(
+export async function sendUpdate(
 	run: RunContext,
 	plan: ItemPlan,
 	credential: ICredentialsDecrypted,
@@ -211,30 +226,19 @@ async function sendUpdate(
 	return result.body;
 }
 
-function rawOutput(body: unknown): IDataObject {
+/** A vendor's answer as an output item's json: an object as it is, anything else under `data`. */
+export function rawOutput(body: unknown): IDataObject {
 	if (body !== null && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
 	return { data: body as IDataObject[string] };
 }
 
-/** Stage 6: the output item, simplified or the vendor's raw answer (the key hidden wherever it was echoed). */
-function shapeOutput(plan: ItemPlan, credential: ICredentialsDecrypted, contactId: string, body: unknown): INodeExecutionData {
-	const raw = (plan.options.output ?? DEFAULTS.output) === 'raw';
-	const json = raw ? withoutKey(credential, rawOutput(body)) : plan.provider.toContact(body, contactId, plan.update);
-	return { json: json as IDataObject, pairedItem: { item: plan.itemIndex } };
+/** Whether the item's output is the vendor's raw answer rather than the simplified contact. */
+export function wantsRaw(plan: ItemPlan): boolean {
+	return (plan.options.output ?? DEFAULTS.output) === 'raw';
 }
 
-/**
- * One item through the pipeline: plan (read input, build the update) → credential → locate (a
- * look-up) → build the request → dry run, or send → shape the output.
- */
-export async function updateItem(run: RunContext, item: INodeExecutionData, itemIndex: number): Promise<INodeExecutionData> {
-	const plan = planItem(run, item, itemIndex);
-	const credential = await credentialFor(run, plan.provider, itemIndex);
-	const located = await locate(run, plan, credential);
-	if ('skipped' in located) return located.skipped;
-	const { contactId } = located;
-	const request = buildRequest(plan.provider, String(credential.data?.baseUrl ?? ''), contactId, plan.update);
-	if (plan.options.dryRun === true) return await dryRunItem(plan, credential, contactId, request);
-	const body = await sendUpdate(run, plan, credential, contactId, request);
-	return shapeOutput(plan, credential, contactId, body);
+/** Stage 6: the output item, simplified or the vendor's raw answer (the key hidden wherever it was echoed). */
+export function shapeOutput(plan: ItemPlan, credential: ICredentialsDecrypted, contactId: string, body: unknown): INodeExecutionData {
+	const json = wantsRaw(plan) ? withoutKey(credential, rawOutput(body)) : plan.provider.toContact(body, contactId, plan.update);
+	return { json: json as IDataObject, pairedItem: { item: plan.itemIndex } };
 }

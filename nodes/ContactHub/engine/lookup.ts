@@ -39,15 +39,27 @@ export interface LookupQuery {
 	sent: string;
 }
 
+/** Which Identify Contact By values an operation offers, and the one it takes when none is set. */
+export interface IdentifyChoice {
+	offered(provider: ContactProvider): IdentifyBy[];
+	fallback: IdentifyBy;
+}
+
 /** The identifyBy values a provider offers: its ID, and each look-up its vendor documents. */
 export function identifyByOptions(provider: ContactProvider): IdentifyBy[] {
 	return ['id', ...provider.lookup.by];
 }
 
+/** Update's choice: the ID or any look-up, by ID unless set. */
+export const BY_ID_OR_LOOKUP: IdentifyChoice = { offered: identifyByOptions, fallback: 'id' };
+
+/** Create or Update's choice: look-ups only (a new contact has no ID yet), by email unless set. */
+export const BY_LOOKUP: IdentifyChoice = { offered: (provider) => [...provider.lookup.by], fallback: 'email' };
+
 /** Reads Identify Contact By; a value the provider does not offer is refused before anything is sent. */
-export function readIdentifyBy(value: unknown, provider: ContactProvider, fail: Fail): IdentifyBy {
-	const offered = identifyByOptions(provider);
-	if (value === undefined || value === null || value === '') return 'id';
+export function readIdentifyBy(value: unknown, provider: ContactProvider, fail: Fail, choice: IdentifyChoice = BY_ID_OR_LOOKUP): IdentifyBy {
+	const offered = choice.offered(provider);
+	if (value === undefined || value === null || value === '') value = choice.fallback;
 	if (typeof value !== 'string' || !(offered as string[]).includes(value)) {
 		const choices = offered.map((option) => `${IDENTIFY_BY_LABELS[option]} (${option})`).join(', ');
 		fail(
@@ -83,7 +95,7 @@ export function readLookupValue(kind: LookupKind, value: unknown, fail: Fail): L
 }
 
 /** The form two values of a kind are compared in: emails ignoring case and spaces, phones by digits. */
-function comparable(kind: LookupKind, value: string): string {
+export function comparable(kind: LookupKind, value: string): string {
 	if (kind === 'email') return value.trim().toLowerCase();
 	if (kind === 'phone') return value.replace(/\D/g, '');
 	return value;

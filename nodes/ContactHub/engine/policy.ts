@@ -26,7 +26,8 @@ export interface TransportSettings {
 /** The outcome of one request, after any retries. */
 export type SendResult =
 	| { ok: true; status: number; body: unknown }
-	| { ok: false; failure: Failure; body?: unknown };
+	/** `lost`: the request may have been applied, but its answer never came (a network error after sending, a 5xx, an unreadable 2xx). */
+	| { ok: false; failure: Failure; body?: unknown; status?: number; lost?: boolean };
 
 /** One attempt's answer, sorted by what it means for a retry. */
 export type Answer =
@@ -57,8 +58,12 @@ export interface RetryPolicy {
 	rateLimits: { hits: number; since?: number; askedMs?: number };
 }
 
-/** A fresh policy for one request. */
-export function retryPolicy(provider: ContactProvider, action: Action, repeatSafe: boolean, settings: TransportSettings): RetryPolicy {
+/**
+ * A fresh policy for one request. Its kind decides repeat safety: a read always, a create never
+ * (a second create could make a second contact), an update as its provider says.
+ */
+export function retryPolicy(provider: ContactProvider, action: Action, updateRepeatSafe: boolean, settings: TransportSettings): RetryPolicy {
+	const repeatSafe = action.kind === 'read' || (action.kind === 'update' && updateRepeatSafe);
 	return { provider, action, repeatSafe, settings, rateLimits: { hits: 0 } };
 }
 
@@ -81,12 +86,13 @@ export function nextStep(answer: Answer, attempt: number, policy: RetryPolicy): 
 		case 'success':
 			return { kind: 'done', result: { ok: true, status: answer.status, body: answer.body } };
 		case 'unreadable':
-			return failed(unreadableSuccess(provider, action, answer.status, answer.raw));
+			return failed(unreadableSuccess(provider, action, answer.status, answer.raw), undefined, { status: answer.status, lost: true });
 		case 'network': {
 			const retriable = neverReachedServer(answer.code) || repeatSafe;
 			if (canRetry && retriable) return backoff();
 			const timedOut = isTimeout(answer.error, answer.code);
-			return failed(networkFailure(provider, action, { code: answer.code, timedOut, attempts: attempt + 1, timeoutMs: settings.timeoutMs, retriable }));
+			const failure = networkFailure(provider, action, { code: answer.code, timedOut, attempts: attempt + 1, timeoutMs: settings.timeoutMs, retriable });
+			return failed(failure, undefined, { lost: answerLost(answer) });
 		}
 		case 'rateLimited':
 			return onRateLimited(answer, canRetry, policy);
@@ -95,15 +101,15 @@ export function nextStep(answer: Answer, attempt: number, policy: RetryPolicy): 
 		case 'failed': {
 			if (answer.status >= 500 && canRetry && repeatSafe) return backoff();
 			const failure = describeVendorFailure(provider, action, answer.status, answer.body);
-			if (answer.status >= 500 && !repeatSafe) failure.description += ` ${notRetriedText(provider)}`;
-			return failed(failure, answer.body);
+			if (answer.status >= 500 && !repeatSafe) failure.description += ` ${notRetriedText(provider, action)}`;
+			return failed(failure, answer.body, { status: answer.status, lost: answerLost(answer) });
 		}
 	}
 }
 
-/** The end of a request that failed, with the vendor's body where there is one. */
-function failed(failure: Failure, body?: unknown): Step {
-	return { kind: 'done', result: { ok: false, failure, body } };
+/** The end of a request that failed, with the vendor's body where there is one, its status, and whether its answer was lost. */
+function failed(failure: Failure, body?: unknown, about: { status?: number; lost?: boolean } = {}): Step {
+	return { kind: 'done', result: { ok: false, failure, body, ...about } };
 }
 
 /** A 429: logged, then held off for, given up on, or (a budget hours away) the end of the run. */

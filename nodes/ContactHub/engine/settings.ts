@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { optionsProperty } from '../description';
+import { optionsProperty } from '../actions/options';
 import type { TransportSettings } from './policy';
 
 /** Options read once per execution (from the first item), as they shape the whole run. */

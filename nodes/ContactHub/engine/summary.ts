@@ -1,5 +1,5 @@
 /** What became of one item, for the report when a run stops early. */
-export type Outcome = 'updated' | 'skipped' | 'checked' | 'failed' | 'unknown' | 'limited';
+export type Outcome = 'updated' | 'created' | 'skipped' | 'checked' | 'failed' | 'unknown' | 'maybeCreated' | 'limited';
 
 /** Item indexes as ranges: [0, 1, 2, 5] → "0–2, 5". */
 export function ranges(indexes: number[]): string {
@@ -16,10 +16,12 @@ export function ranges(indexes: number[]): string {
 
 const WORDING: Array<[Outcome | undefined, string]> = [
 	['updated', 'updated'],
+	['created', 'created'],
 	['checked', 'checked (dry run)'],
 	['skipped', 'skipped (not found)'],
 	['failed', 'failed'],
 	['unknown', 'in flight when the run stopped (may have been updated)'],
+	['maybeCreated', 'in flight when the run stopped (may have been created)'],
 	['limited', "not sent (the vendor's rate limit)"],
 	[undefined, 'not sent'],
 ];

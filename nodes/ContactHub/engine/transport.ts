@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, IN8nHttpFul
 
 import type { ContactProvider } from '../providers/types';
 import { VendorLimitReached } from './budget';
-import type { Action } from './errors';
+import type { Action, RequestKind } from './errors';
 import type { RequestGate } from './gate';
 import { networkCode } from './network';
 import { answerLost, nextStep, retryPolicy, type Answer, type SendResult, type TransportSettings } from './policy';
@@ -20,11 +20,12 @@ export function readSuccessBody(body: unknown): unknown {
 	}
 }
 
-/** One request to send: what it is for, and whether a resend after a lost answer is harmless. */
+/** One request to send: what it is for (its action's kind: read, update or create), and for an update whether a resend after a lost answer is harmless. */
 export interface Send {
 	request: VendorRequest;
 	action: Action;
-	repeatSafe: boolean;
+	/** Updates only: reads are always safe to repeat, creates never. */
+	repeatSafe?: boolean;
 }
 
 /** One attempt: the vendor's answer, or the network error instead. */
@@ -85,15 +86,19 @@ function sortAnswer(attempt: Attempt): Answer {
 class CancelWatch {
 	private mayHaveApplied = false;
 
+	private readonly writes: boolean;
+
 	constructor(
 		readonly signal: AbortSignal | undefined,
-		private readonly isUpdate: boolean,
-	) {}
+		private readonly kind: RequestKind,
+	) {
+		this.writes = kind !== 'read';
+	}
 
-	/** After an attempt: aborted in flight, the update may have arrived; a lost answer may have applied it. */
+	/** After an attempt: aborted in flight, a write may have arrived; a lost answer may have applied it. */
 	settle(answer: Answer): void {
-		if (this.signal?.aborted) throw new Cancelled(this.mayHaveApplied || this.isUpdate);
-		if (this.isUpdate && answerLost(answer)) this.mayHaveApplied = true;
+		if (this.signal?.aborted) throw new Cancelled(this.mayHaveApplied || this.writes, this.kind);
+		if (this.writes && answerLost(answer)) this.mayHaveApplied = true;
 	}
 
 	/** Awaits a wait; one ended by the cancel reports this request, other ends (a vendor limit hours away) pass on. */
@@ -102,7 +107,7 @@ class CancelWatch {
 			() => undefined,
 			(error: unknown) => error,
 		);
-		if (this.signal?.aborted) throw new Cancelled(this.mayHaveApplied);
+		if (this.signal?.aborted) throw new Cancelled(this.mayHaveApplied, this.kind);
 		if (failure !== undefined) return await Promise.reject(failure);
 	}
 }
@@ -120,8 +125,8 @@ export async function sendRequest(
 	gate: RequestGate,
 	settings: TransportSettings,
 ): Promise<SendResult> {
-	const cancel = new CancelWatch(ctx.getExecutionCancelSignal(), action.contactId !== undefined);
-	const policy = retryPolicy(provider, action, repeatSafe, settings);
+	const cancel = new CancelWatch(ctx.getExecutionCancelSignal(), action.kind);
+	const policy = retryPolicy(provider, action, repeatSafe === true, settings);
 	for (let attempt = 0; ; attempt++) {
 		await cancel.hold(gate.acquire(cancel.signal));
 		const sent = await attemptOnce(ctx, provider, credential, request, settings, cancel.signal);

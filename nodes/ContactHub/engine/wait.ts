@@ -13,8 +13,10 @@ const POLL_MS = 50;
 /** Thrown where the execution's cancel signal stops an item: in a wait, or with its request in flight. */
 export class Cancelled extends Error {
 	constructor(
-		/** Whether an update of this item had been sent, so it may have been applied. */
+		/** Whether a write of this item had been sent, so it may have been applied. */
 		readonly mayHaveApplied = false,
+		/** The kind of the request it stopped: a create that may have been applied is reported as possibly created. */
+		readonly kind: 'read' | 'update' | 'create' = 'read',
 	) {
 		super('The execution was cancelled');
 	}

@@ -50,6 +50,30 @@ export const blandAi = defineProvider({
 			return { candidates: [{ id, values: identifierValues(data?.identifiers) }], hasMore: false };
 		},
 	},
+	// POST /v1/contacts/resolve finds or creates, by the identifier looked up by; its answer lists no identifiers.
+	create: {
+		path: '/v1/contacts/resolve',
+		fields: { phone: 'phone_number', email: 'email', externalId: 'external_id', name: 'name', customFields: 'metadata' },
+		oneIdentifier: true,
+		readAnswer(body) {
+			const data = asObject(asObject(body)?.data);
+			const contact = asObject(data?.contact);
+			const id = str(contact, 'id');
+			if (!contact || id === null) return undefined;
+			// Anything but an explicit true is checked as an existing contact: never updated unseen.
+			return { id, created: data?.created === true, contact };
+		},
+		conflictMeansExists: false,
+	},
+	// GET /v1/contacts/{id} lists the contact's identifiers.
+	read: {
+		path: (id) => `/v1/contacts/${id}`,
+		readCandidate(body) {
+			const data = asObject(asObject(body)?.data);
+			const id = str(data, 'id');
+			return id === null ? undefined : { id, values: identifierValues(data?.identifiers) };
+		},
+	},
 	method: 'PATCH',
 	path: (id) => `/v1/contacts/${id}`,
 	readError(body) {

@@ -1,5 +1,5 @@
 import { LeadLexApi } from '../../../credentials/LeadLexApi.credentials';
-import { asObject, candidatesFrom, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
+import { asObject, candidatesFrom, dataWithId, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
 import { defineProvider } from './table';
 
 /** LeadLex: PATCH /v1/contacts/{id}; notes are appended to the existing notes. */
@@ -45,6 +45,21 @@ export const leadLex = defineProvider({
 				hasMore: hasNextPage({ page: meta?.page, total: meta?.total, perPage: meta?.per_page }, contacts.length, page),
 			};
 		},
+	},
+	// POST /v1/contacts: `company`, not `company_name`, and no notes (they follow in an update). Email is
+	// "used for duplicate detection"; the page does not show the answer, taken to be a 409 as Raze's.
+	create: {
+		path: '/v1/contacts',
+		fields: {
+			name: 'full_name',
+			email: 'email',
+			phone: 'phone',
+			company: 'company',
+			jobTitle: 'job_title',
+			linkedinUrl: 'linkedin_url',
+		},
+		readAnswer: dataWithId,
+		conflictMeansExists: true,
 	},
 	method: 'PATCH',
 	path: (id) => `/v1/contacts/${id}`,

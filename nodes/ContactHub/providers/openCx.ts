@@ -50,6 +50,16 @@ export const openCx = defineProvider({
 			};
 		},
 	},
+	// POST /contacts with { contact } answers 201 { id }; HTTP action overrides are not a create field.
+	create: {
+		path: '/contacts',
+		fields: { name: 'name', email: 'email', phone: 'phone', customFields: 'custom_data' },
+		readAnswer(body) {
+			const id = str(asObject(body), 'id');
+			return id === null ? undefined : { id, created: true };
+		},
+		conflictMeansExists: false,
+	},
 	method: 'PATCH',
 	path: (id) => `/contacts/${id}`,
 	readError(body) {

@@ -1,5 +1,5 @@
 import { RazeApi } from '../../../credentials/RazeApi.credentials';
-import { asObject, candidatesFrom, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
+import { asObject, candidatesFrom, dataWithId, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
 import { defineProvider } from './table';
 
 /** Raze: PUT /external/v1/contacts/{id}; tags replace the whole list. */
@@ -58,6 +58,24 @@ export const raze = defineProvider({
 				),
 			};
 		},
+	},
+	// POST /external/v1/contacts takes the update's keys; name is required, and 409 ALREADY_EXISTS
+	// means a contact with the email exists.
+	create: {
+		path: '/external/v1/contacts',
+		fields: {
+			name: 'name',
+			email: 'email',
+			phone: 'phone',
+			company: 'company',
+			jobTitle: 'position',
+			linkedinUrl: 'linkedin_url',
+			tags: 'tags',
+			customFields: 'custom_fields',
+		},
+		required: ['name'],
+		readAnswer: dataWithId,
+		conflictMeansExists: true,
 	},
 	method: 'PUT',
 	path: (id) => `/external/v1/contacts/${id}`,

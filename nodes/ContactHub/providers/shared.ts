@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { CONTACT_FIELDS, FIELD_KINDS, type Candidate, type NormalizedContact, type OutputField } from './types';
+import { CONTACT_FIELDS, FIELD_KINDS, type Candidate, type CreateAnswer, type NormalizedContact, type OutputField } from './types';
 
 /** Narrows an unknown JSON value to a plain object. */
 export function asObject(value: unknown): IDataObject | undefined {
@@ -29,6 +29,13 @@ const BLANK_FIELDS = { ...(Object.fromEntries(OUTPUT_FIELDS.map((field) => [fiel
 /** An empty normalized contact, to fill from a vendor body. */
 export function blankContact(provider: string, id: string): NormalizedContact {
 	return { provider, id, ...BLANK_FIELDS };
+}
+
+/** A create answer of the form { data: { id, … } } (LeadLex, Raze): the contact it made. */
+export function dataWithId(body: unknown): CreateAnswer | undefined {
+	const contact = asObject(asObject(body)?.data);
+	const id = str(contact, 'id');
+	return contact && id !== null ? { id, created: true, contact } : undefined;
 }
 
 /** The page size of paged look-ups: the largest every paging vendor allows. */

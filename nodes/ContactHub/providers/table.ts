@@ -3,16 +3,19 @@ import type { IDataObject } from 'n8n-workflow';
 import { asObject, blankContact, str, text } from './shared';
 import {
 	FIELD_KINDS,
+	LOOKUP_KINDS,
 	type ContactField,
 	type ContactProvider,
 	type ContactTable,
 	type ContactUpdate,
+	type CreateAnswer,
+	type LookupKind,
 	type NormalizedContact,
 	type OutputField,
 } from './types';
 
 /** A provider as its module writes it: everything but what its table gives. */
-export type ProviderSpec = Omit<ContactProvider, 'fields' | 'toBody' | 'toContact'>;
+export type ProviderSpec = Omit<ContactProvider, 'fields' | 'toBody' | 'toContact' | 'toCreateBody' | 'toCreatedContact'>;
 
 type OutputValue = NormalizedContact[string];
 
@@ -63,14 +66,59 @@ function contactFrom(
 	return contact;
 }
 
+/** The create body (the create's keys, wrapped as the update's) and the fields left for the update after it. */
+function createBodyFrom(
+	spec: ProviderSpec,
+	fields: Array<[ContactField, string]>,
+	update: ContactUpdate,
+	lookedUpBy: LookupKind,
+): { body: IDataObject; rest: ContactUpdate } {
+	const { create, table } = spec;
+	const body: IDataObject = {};
+	const rest: ContactUpdate = {};
+	for (const [field, value] of Object.entries(update) as Array<[ContactField, ContactUpdate[ContactField]]>) {
+		const key = create.fields[field];
+		const otherIdentifier = create.oneIdentifier === true && field !== lookedUpBy && (LOOKUP_KINDS as readonly string[]).includes(field);
+		if (key === undefined || otherIdentifier) (rest as Record<string, unknown>)[field] = value;
+	}
+	for (const [field, key] of fields) {
+		if (update[field] !== undefined && !Object.hasOwn(rest, field)) body[key] = update[field] as IDataObject[string];
+	}
+	return { body: table.bodyKey === undefined ? body : { [table.bodyKey]: body }, rest };
+}
+
+/** The simplified output of a created contact: the answer's values under the create's keys, what was sent where the answer lacks a key. */
+function createdContactFrom(
+	spec: ProviderSpec,
+	answer: CreateAnswer,
+	update: ContactUpdate,
+): NormalizedContact {
+	const data = answer.contact;
+	const contact = blankContact(spec.id, answer.id);
+	const out: Record<string, OutputValue> = contact;
+	for (const field of Object.keys(FIELD_KINDS) as ContactField[]) {
+		const key = spec.create.fields[field] ?? spec.table.fields[field];
+		if (FIELD_KINDS[field] === 'overrides' || key === undefined) continue;
+		out[field] = readValue(field as OutputField, data?.[key]) ?? ((update[field] ?? null) as OutputValue);
+	}
+	if (spec.table.timestamps && data) {
+		contact.createdAt = str(data, spec.table.timestamps.createdAt);
+		contact.updatedAt = str(data, spec.table.timestamps.updatedAt);
+	}
+	return contact;
+}
+
 /** A provider from its module's spec: its fields, request body and simplified output all read its table. */
 export function defineProvider(spec: ProviderSpec): ContactProvider {
 	const { table } = spec;
 	const fields = rows(table);
+	const createFields = Object.entries(spec.create.fields) as Array<[ContactField, string]>;
 	return {
 		...spec,
 		fields: fields.map(([field]) => field),
 		toBody: (update) => bodyFrom(table, fields, update),
 		toContact: (body, id, update) => contactFrom(spec.id, table, fields, body, id, update),
+		toCreateBody: (update, lookedUpBy) => createBodyFrom(spec, createFields, update, lookedUpBy),
+		toCreatedContact: (answer, update) => createdContactFrom(spec, answer, update),
 	};
 }

@@ -109,6 +109,38 @@ export interface ContactLookup {
 	searchAsGiven?: readonly LookupKind[];
 }
 
+/** What a vendor's create answered: the contact's ID, whether the vendor made it, and the contact object if it sent one. */
+export interface CreateAnswer {
+	id: string;
+	/** False where a find-or-create (Bland AI's resolve) matched an existing contact instead. */
+	created: boolean;
+	contact?: IDataObject;
+}
+
+/** How a vendor creates a contact, as its create page documents it. */
+export interface ContactCreate {
+	/** The create's path, relative to the credential's base URL (always a POST). */
+	path: string;
+	/** Node field → the create body's key, in body order; fields not listed go in one update right after the create. */
+	fields: Partial<Record<ContactField, string>>;
+	/** Of the look-up kinds' fields, only the one looked up by is sent (Bland AI's resolve matches by them); the rest follow in the update. */
+	oneIdentifier?: boolean;
+	/** Fields the vendor requires on create: an item without them fails before the create is sent. */
+	required?: readonly ContactField[];
+	/** Reads the success answer; undefined when it is not the documented shape. */
+	readAnswer(body: unknown): CreateAnswer | undefined;
+	/** Whether a 409 means a contact with this value exists already (look it up again and update it). */
+	conflictMeansExists: boolean;
+}
+
+/** How a vendor reads one contact by its ID (GET), as its pages document it. */
+export interface ContactRead {
+	/** The read path for an already percent-encoded contact ID, relative to the credential's base URL. */
+	path(encodedId: string): string;
+	/** The contact's identifiers from the answer, to check it carries a value; undefined when unreadable. */
+	readCandidate(body: unknown): Candidate | undefined;
+}
+
 /** A vendor's contact as data: its names for the node's fields and where its bodies keep them. */
 export interface ContactTable {
 	/** Node field → the vendor's key, in the order the request body lists them. */
@@ -154,6 +186,14 @@ export interface ContactProvider {
 	toBody(update: ContactUpdate): IDataObject;
 	/** The simplified output from the vendor's success body (or from what was sent, where the vendor answers nothing). */
 	toContact(body: unknown, id: string, update: ContactUpdate): NormalizedContact;
+	/** Creating a contact (Create or Update). */
+	create: ContactCreate;
+	/** Reading one contact by ID, where the vendor documents it. */
+	read?: ContactRead;
+	/** The create body for a validated update, and the fields the create does not take (sent in one update after it). */
+	toCreateBody(update: ContactUpdate, lookedUpBy: LookupKind): { body: IDataObject; rest: ContactUpdate };
+	/** The simplified output from a create's answer: the answer's values, what was sent where it is silent. */
+	toCreatedContact(answer: CreateAnswer, update: ContactUpdate): NormalizedContact;
 	/** Reads the vendor's error envelope. */
 	readError(body: unknown): VendorError;
 	/** Whether resending the same update after a lost answer leaves the contact as one send would. */

@@ -1,15 +1,18 @@
 import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { describeReset, VendorLimitReached } from '../engine/budget';
+import { RequestGate } from '../engine/gate';
+import type { RunContext } from '../engine/item';
+import { NewContacts } from '../engine/newContacts';
+import { parameterReader } from '../engine/parameters';
+import { readRunSettings } from '../engine/settings';
+import { summarize, type Outcome } from '../engine/summary';
+import { Cancelled } from '../engine/wait';
 import { findProvider } from '../providers/registry';
 import type { ContactProvider } from '../providers/types';
-import { describeReset, VendorLimitReached } from './budget';
-import { RequestGate } from './gate';
-import { updateItem, type RunContext } from './item';
-import { parameterReader } from './parameters';
-import { readRunSettings } from './settings';
-import { summarize, type Outcome } from './summary';
-import { Cancelled } from './wait';
+import { findOperation } from './index';
+import type { ContactOperation } from './operation';
 
 function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
 	const message = error instanceof Error ? error.message : String(error);
@@ -37,18 +40,18 @@ function credentialCache(ctx: IExecuteFunctions): RunContext['credentials'] {
 }
 
 /**
- * Updates one contact per input item: validate, find (look-ups), send (bounded concurrency,
- * throttle, retries), and output one item per input item in input order, or one error item each
- * with Continue On Fail.
+ * Runs the chosen operation on every input item (bounded concurrency, throttle, retries, cancel) and
+ * outputs one item per input item in input order, or one error item each with Continue On Fail.
  */
-export async function updateContacts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0, 'update');
-	if (operation !== 'update') {
+	const value = this.getNodeParameter('operation', 0, 'update');
+	const operation = findOperation(value);
+	if (!operation) {
 		// n8n's editor adds a "Custom API Call" entry to every resource/operation node.
-		throw new NodeOperationError(this.getNode(), `Contact Hub cannot run the operation "${String(operation)}"`, {
+		throw new NodeOperationError(this.getNode(), `Contact Hub cannot run the operation "${String(value)}"`, {
 			description:
-				'Contact Hub updates contacts only. For other calls, use an HTTP Request node with "Predefined Credential Type" and your provider\'s credential.',
+				'Contact Hub creates, updates and reads contacts. For other calls, use an HTTP Request node with "Predefined Credential Type" and your provider\'s credential.',
 		});
 	}
 	const param = parameterReader(this);
@@ -67,10 +70,11 @@ export async function updateContacts(this: IExecuteFunctions): Promise<INodeExec
 		}),
 		settings,
 		credentials: credentialCache(this),
+		newContacts: new NewContacts(),
 	};
-	const { results, outcomes, fatal, limit } = await runItems(run, items, settings.parallelRequests, progress);
-	if (this.getExecutionCancelSignal()?.aborted) throw cancelledError(this, outcomes, items.length);
-	if (fatal) throw withSummary(fatal, outcomes, items.length);
+	const { results, outcomes, fatal, limit } = await runItems(run, operation, items, settings.parallelRequests, progress);
+	if (this.getExecutionCancelSignal()?.aborted) throw cancelledError(this, operation, outcomes, items.length);
+	if (fatal) throw withSummary(fatal, operation, outcomes, items.length);
 	if (limit) reportLimit(run, limit, results, outcomes);
 	return [results];
 }
@@ -84,9 +88,10 @@ interface RunOutput {
 	limit?: { resetAt: number; label: string };
 }
 
-function outcomeOf(item: INodeExecutionData): Outcome {
-	if (item.json.notFound === true) return 'skipped';
-	return item.json.dryRun === true ? 'checked' : 'updated';
+/** What a cancel reports of an item it stopped: possibly applied only when a write of it was sent. */
+function cancelledOutcome(error: Cancelled): Outcome | undefined {
+	if (!error.mayHaveApplied) return undefined;
+	return error.kind === 'create' ? 'maybeCreated' : 'unknown';
 }
 
 /**
@@ -95,6 +100,7 @@ function outcomeOf(item: INodeExecutionData): Outcome {
  */
 async function runItems(
 	run: RunContext,
+	operation: ContactOperation,
 	items: INodeExecutionData[],
 	parallel: number,
 	progress: { started: number },
@@ -108,11 +114,12 @@ async function runItems(
 			const itemIndex = next++;
 			progress.started = next;
 			try {
-				output.results[itemIndex] = await updateItem(run, items[itemIndex], itemIndex);
-				output.outcomes[itemIndex] = outcomeOf(output.results[itemIndex]);
+				const done = await operation.execute(run, items[itemIndex], itemIndex);
+				output.results[itemIndex] = done.item;
+				output.outcomes[itemIndex] = done.outcome;
 			} catch (error) {
 				if (error instanceof Cancelled) {
-					if (error.mayHaveApplied) output.outcomes[itemIndex] = 'unknown';
+					output.outcomes[itemIndex] = cancelledOutcome(error);
 				} else if (error instanceof VendorLimitReached) {
 					output.limit ??= { resetAt: error.resetAt, label: findProvider(run.param('provider', itemIndex))?.label ?? 'The vendor' };
 				} else if (ctx.continueOnFail()) {
@@ -130,16 +137,13 @@ async function runItems(
 	return output;
 }
 
-const RERUN_HINT =
-	'Run again only the items not updated: a re-run repeats the updates already made (harmless for fields it sets; LeadLex appends Notes again).';
-
 /** The first failure, with every item accounted for when there was more than one. */
-function withSummary(error: Error, outcomes: Array<Outcome | undefined>, total: number): Error {
+function withSummary(error: Error, operation: ContactOperation, outcomes: Array<Outcome | undefined>, total: number): Error {
 	if (total < 2) return error;
 	const summary = summarize(outcomes, total);
 	error.message = `${error.message} — ${summary}`;
 	const described = error as Error & { description?: string | null };
-	described.description = `${described.description ? `${described.description} ` : ''}The run stopped at this error. Of ${total} items: ${summary}. ${RERUN_HINT}`;
+	described.description = `${described.description ? `${described.description} ` : ''}The run stopped at this error. Of ${total} items: ${summary}. ${operation.rerunHint}`;
 	return error;
 }
 
@@ -151,7 +155,7 @@ function reportLimit(run: RunContext, limit: { resetAt: number; label: string },
 	const { ctx } = run;
 	const total = results.length;
 	for (let index = 0; index < total; index++) if (outcomes[index] === undefined) outcomes[index] = 'limited';
-	const updated = outcomes.filter((outcome) => outcome === 'updated').length;
+	const updated = outcomes.filter((outcome) => outcome === 'updated' || outcome === 'created').length;
 	const reset = describeReset(limit.resetAt);
 	const description =
 		`${limit.label} says its rate limit returns later than Max Retry Wait (${run.settings.maxRetryWaitMs / 1000} s), so Contact Hub stopped sending at once. ` +
@@ -169,9 +173,9 @@ function reportLimit(run: RunContext, limit: { resetAt: number; label: string },
 	}
 }
 
-function cancelledError(ctx: IExecuteFunctions, outcomes: Array<Outcome | undefined>, total: number): NodeOperationError {
+function cancelledError(ctx: IExecuteFunctions, operation: ContactOperation, outcomes: Array<Outcome | undefined>, total: number): NodeOperationError {
 	const summary = summarize(outcomes, total);
 	return new NodeOperationError(ctx.getNode(), `The execution was cancelled — ${summary}`, {
-		description: `No request started after the cancel, and requests in flight were aborted. Of ${total} items: ${summary}. ${RERUN_HINT}`,
+		description: `No request started after the cancel, and requests in flight were aborted. Of ${total} items: ${summary}. ${operation.rerunHint}`,
 	});
 }
