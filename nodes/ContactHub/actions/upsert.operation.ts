@@ -73,14 +73,18 @@ async function createOrUpdate(upsert: Upsert): Promise<ItemResult> {
 	return await createNew(upsert);
 }
 
-/** Updates the one matching contact with the item's fields; `created` says this item's create made it. */
+/**
+ * Updates the one matching contact with the item's fields; `created` says this item's create made it,
+ * and then what the create sent stands in where the vendor's answer is silent.
+ */
 async function updateFound(upsert: Upsert, contactId: string, created: boolean): Promise<ItemResult> {
-	const { run, plan, credential } = upsert;
-	const request = buildRequest(plan.provider, upsert.baseUrl, contactId, plan.update);
+	const { run, credential } = upsert;
+	const plan = created ? { ...upsert.plan, update: newContactFields(upsert.plan, upsert.query) } : upsert.plan;
+	const request = buildRequest(plan.provider, upsert.baseUrl, contactId, upsert.plan.update);
 	if (plan.options.dryRun === true) {
 		return { item: await dryRunItem(plan, credential, { action: 'update', contactId }, request), outcome: 'checked' };
 	}
-	const body = await sendUpdate(run, plan, credential, contactId, request);
+	const body = await sendUpdate(run, upsert.plan, credential, contactId, request);
 	return { item: withCreated(plan, shapeOutput(plan, credential, contactId, body), created), outcome: created ? 'created' : 'updated' };
 }
 
