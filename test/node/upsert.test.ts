@@ -6,8 +6,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { trackedNode } from '../helpers/runs';
+import { CONTACT_HUB_TYPE, contactHubWorkflow, runWorkflow } from '../helpers/workflow';
 import { CREATE_ROUTES } from '../sandbox';
-import { jsonOf, LABEL, pairedOf, run, SANDBOX_KEYS, sent, useSandbox, VENDOR_LIST, type Sandbox, type Vendor } from './harness';
+import { credentialsFor, jsonOf, LABEL, pairedOf, run, SANDBOX_KEYS, sent, useSandbox, VENDOR_LIST, type Sandbox, type Vendor } from './harness';
 
 const sandbox = useSandbox();
 
@@ -300,5 +302,27 @@ describe('failures and the run report', () => {
 			...Array.from({ length: sandbox().requests.length - 3 }, () => ['POST', 429]),
 			['POST', 201],
 		]);
+	});
+});
+
+describe('cancel', () => {
+	test('a cancel during a create reports the item as possibly created; no request starts after it', async () => {
+		sandbox().addFault({ kind: 'hang', phase: 'after', vendor: 'raze', ...CREATE_ROUTES.raze });
+		const tracked = trackedNode();
+		let cancelledAt = 0;
+		const workflow = contactHubWorkflow(upsertByEmail('raze', '={{ $json.email }}'));
+		await runWorkflow(workflow, [{ email: 'c1@example.com' }, { email: 'c2@example.com' }], credentialsFor(sandbox()), {
+			nodeTypes: { [CONTACT_HUB_TYPE]: tracked.node },
+			onRunning: (cancel) => {
+				setTimeout(() => {
+					cancelledAt = Date.now();
+					cancel();
+				}, 300);
+			},
+		});
+		const settled = await tracked.settled;
+		expect(settled.error?.message).toBe('The execution was cancelled — in flight when the run stopped (may have been created): item 0; not sent: item 1');
+		expect(sandbox().requests.filter((request) => request.at > cancelledAt)).toEqual([]);
+		expect(sandbox().stats().created.raze).toBe(1);
 	});
 });
