@@ -276,7 +276,7 @@ describe('creates as each vendor documents them', () => {
 
 describe('failures and the run report', () => {
 	test.each(['leadLex', 'openCx', 'raze'] as Vendor[])('%s: a refused create names the item, the provider, the create, the status and the message', async (vendor) => {
-		const result = await run(sandbox(), upsertByEmail(vendor, 'ro@example.com'), [{}], { keys: { [vendor]: SANDBOX_KEYS[vendor].readOnly } });
+		const result = await run(sandbox(), upsertByEmail(vendor, 'ro@example.com'), [{}], { keys: { [vendor]: (SANDBOX_KEYS[vendor] as { readOnly?: string }).readOnly } });
 		expect(result.error?.message).toMatch(new RegExp(`^${LABEL[vendor]} denied the create of the contact with email "ro@example.com" \\(403[^)]*\\): .+ \\(item 0\\)$`));
 		expect(sandbox().stats().created[vendor]).toBe(0);
 	});

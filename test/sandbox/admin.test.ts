@@ -61,6 +61,7 @@ describe('sandbox: recording, seeding, stats and reset', () => {
 			total: 4,
 			byVendor: { blandAi: 0, leadLex: 0, openCx: 1, raze: 2 },
 			updatesApplied: { blandAi: 0, leadLex: 0, openCx: 1, raze: 1 },
+			created: { blandAi: 0, leadLex: 0, openCx: 0, raze: 0 },
 			rateLimited: { blandAi: 0, leadLex: 0, openCx: 0, raze: 0 },
 		});
 	});

@@ -3,6 +3,7 @@
  * It mirrors the Sandbox object; admin calls are never recorded or counted.
  */
 import { SANDBOX_KEYS, SEED_IDS, VENDORS } from './constants';
+import { checkFaultSpec } from './faults';
 import { json, plainNotFound, type ParsedBody, type Reply } from './http';
 import type { SandboxServer } from './server';
 import type { BlandFindAnswer, ChaosSpec, FaultSpec, RateLimitSpec, RateSignals, RazeListShape, ResetFormat, Vendor } from './types';
@@ -31,6 +32,21 @@ function rateLimitSpec(b: Body): RateLimitSpec | null {
 	if (b.resetFormat !== undefined) spec.resetFormat = b.resetFormat as ResetFormat;
 	if (b.signals !== undefined) spec.signals = b.signals as RateSignals;
 	return spec;
+}
+
+/** The fault specs of a POST /faults body (one object or an array); `method` and `path` must be strings when given. */
+function faultSpecs(body: ParsedBody): FaultSpec[] {
+	if (body.invalidJson) throw new Error('body is not valid JSON');
+	const specs = Array.isArray(body.json) ? body.json : [objectBody(body)];
+	for (const spec of specs) {
+		if (!isPlainObject(spec)) throw new Error('each fault must be an object {kind, count?, vendor?, phase?, method?, path?}');
+		for (const key of ['method', 'path'] as const) {
+			if (spec[key] !== undefined && typeof spec[key] !== 'string') throw new Error(`fault ${key} must be a string`);
+		}
+	}
+	// All are checked before any is queued, so a bad one in an array queues none.
+	for (const spec of specs) checkFaultSpec(spec as unknown as FaultSpec);
+	return specs as FaultSpec[];
 }
 
 /** Answers one admin call; `path` is what follows /__sandbox. Bad input is a 400 `{ error }`. */
@@ -66,15 +82,19 @@ export function handleAdmin(sandbox: SandboxServer, method: string, path: string
 				sandbox.seed(b.vendor as Vendor, b.contact as Body & { id: string });
 				return ok({ id: b.contact.id });
 			}
+			case 'POST /seed-after-next-lookup': {
+				const b = objectBody(body);
+				if (!isPlainObject(b.contact)) throw new Error('body must be {"vendor", "contact": {"id", …}}');
+				sandbox.seedAfterNextLookup(b.vendor as Vendor, b.contact as Body & { id: string });
+				return ok({ id: b.contact.id, pending: sandbox.pendingAfterLookup()[b.vendor as Vendor] });
+			}
 			case 'POST /seed-many': {
 				const b = objectBody(body);
 				const prefix = b.prefix === undefined ? undefined : String(b.prefix);
 				return json(200, { ids: sandbox.seedMany(b.vendor as Vendor, Number(b.count), prefix) });
 			}
 			case 'POST /faults': {
-				if (body.invalidJson) throw new Error('body is not valid JSON');
-				const specs = Array.isArray(body.json) ? body.json : [objectBody(body)];
-				for (const spec of specs) sandbox.addFault(spec as FaultSpec);
+				for (const spec of faultSpecs(body)) sandbox.addFault(spec);
 				return ok({ pending: sandbox.pendingFaults() });
 			}
 			case 'POST /chaos': {

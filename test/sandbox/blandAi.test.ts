@@ -35,7 +35,7 @@ describe('sandbox: Bland AI', () => {
 		});
 	});
 
-	it('GET /v1/contacts/:id returns the demo contact from the page example', async () => {
+	it('GET /v1/contacts/:id returns the demo contact from the page example, with identifiers and memories', async () => {
 		const res = await call(sandbox, 'blandAi', 'GET', `/v1/contacts/${ID}`);
 		expect(res.status).toBe(200);
 		expect(res.json).toEqual({
@@ -49,6 +49,8 @@ describe('sandbox: Bland AI', () => {
 				metadata: { source: 'web_signup', preferences: { language: 'en' }, verified: true },
 				created_at: '2025-07-20T10:30:00.000Z',
 				updated_at: '2025-07-20T10:30:00.000Z',
+				identifiers: [], // the demo carries no phone_number, email or external_id
+				memories: [],
 			},
 			errors: null,
 		});

@@ -5,7 +5,7 @@ import { VENDOR_MODULES } from './vendors';
 export const VENDORS = Object.keys(VENDOR_MODULES) as Vendor[];
 
 /** Each vendor's value of one registry entry's property. */
-function byVendor<K extends 'prefix' | 'keys' | 'seedId'>(key: K): { [V in Vendor]: (typeof VENDOR_MODULES)[V][K] } {
+function byVendor<K extends 'prefix' | 'keys' | 'seedId' | 'createRoute'>(key: K): { [V in Vendor]: (typeof VENDOR_MODULES)[V][K] } {
 	return Object.fromEntries(VENDORS.map((vendor) => [vendor, VENDOR_MODULES[vendor][key]])) as { [V in Vendor]: (typeof VENDOR_MODULES)[V][K] };
 }
 
@@ -17,5 +17,8 @@ export const SANDBOX_KEYS = byVendor('keys');
 
 /** The demo contact seeded for each vendor at start and on reset. */
 export const SEED_IDS: Record<Vendor, string> = byVendor('seedId');
+
+/** Each vendor's documented create (Bland AI: resolve), to aim faults at with `{ method, path }`. */
+export const CREATE_ROUTES: Record<Vendor, { method: 'POST'; path: string }> = byVendor('createRoute');
 
 export const ADMIN_PREFIX = '/__sandbox';

@@ -3,6 +3,17 @@ import { VENDORS } from './constants';
 
 export const FAULT_KINDS: FaultKind[] = ['status500', 'status502Html', 'hang', 'reset', 'malformedJson'];
 
+/** The methods a fault may be aimed at (the ones vendor routes use). */
+export const FAULT_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** The request a queued fault is tested against. */
+export interface FaultTarget {
+	vendor: Vendor;
+	method: string;
+	/** Path after the vendor prefix, without the query. */
+	pathname: string;
+}
+
 /** What to do to one request instead of (or after) answering it normally. */
 export interface Decision {
 	kind: FaultKind | 'status429';
@@ -29,6 +40,38 @@ function checkVendor(vendor: unknown): void {
 	if (vendor !== undefined && !VENDORS.includes(vendor as Vendor)) throw new Error(`unknown vendor: ${String(vendor)}`);
 }
 
+/** Throws unless `method` and `path` of a fault are absent or usable filters. */
+function checkTarget(method: unknown, path: unknown): void {
+	if (method !== undefined && !FAULT_METHODS.includes(method as (typeof FAULT_METHODS)[number])) {
+		throw new Error(`fault method must be one of ${FAULT_METHODS.join(', ')}, not ${String(method)}`);
+	}
+	// The path is compared exactly with the pathname, so a query or a missing leading slash could never match.
+	if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/') || path.includes('?'))) {
+		throw new Error(`fault path must start with / and have no query (e.g. '/external/v1/contacts'), not ${String(path)}`);
+	}
+}
+
+/** Throws unless `spec` is a fault FaultPlan.add can queue. */
+export function checkFaultSpec(spec: FaultSpec): void {
+	if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`unknown fault kind: ${String(spec.kind)}`);
+	checkVendor(spec.vendor);
+	checkTarget(spec.method, spec.path);
+	if (spec.phase !== undefined && spec.phase !== 'before' && spec.phase !== 'after') {
+		throw new Error(`unknown fault phase: ${String(spec.phase)}`);
+	}
+	const count = spec.count ?? 1;
+	if (!Number.isInteger(count) || count < 1) throw new Error('fault count must be an integer ≥ 1');
+}
+
+/** True when a queued fault applies to the request: every filter it sets must match. */
+function aimsAt(spec: FaultSpec, target: FaultTarget): boolean {
+	return (
+		(spec.vendor === undefined || spec.vendor === target.vendor) &&
+		(spec.method === undefined || spec.method === target.method) &&
+		(spec.path === undefined || spec.path === target.pathname)
+	);
+}
+
 /** Queued one-shot faults plus optional seeded chaos. Queued faults win over chaos. */
 export class FaultPlan {
 	private queue: Array<{ spec: FaultSpec; left: number }> = [];
@@ -36,14 +79,8 @@ export class FaultPlan {
 
 	/** Queues a fault; faults are consumed in the order they were added. */
 	add(spec: FaultSpec): void {
-		if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`unknown fault kind: ${String(spec.kind)}`);
-		checkVendor(spec.vendor);
-		if (spec.phase !== undefined && spec.phase !== 'before' && spec.phase !== 'after') {
-			throw new Error(`unknown fault phase: ${String(spec.phase)}`);
-		}
-		const count = spec.count ?? 1;
-		if (!Number.isInteger(count) || count < 1) throw new Error('fault count must be an integer ≥ 1');
-		this.queue.push({ spec: { ...spec }, left: count });
+		checkFaultSpec(spec);
+		this.queue.push({ spec: { ...spec }, left: spec.count ?? 1 });
 	}
 
 	/** Sets (or with null removes) chaos; the PRNG restarts from the seed. */
@@ -61,16 +98,16 @@ export class FaultPlan {
 		this.chaos = { spec: { ...spec, rates: { ...spec.rates } }, random: mulberry32(spec.seed) };
 	}
 
-	/** The fault for the next request to `vendor`, if any (consumes it). */
-	next(vendor: Vendor): Decision | undefined {
-		const index = this.queue.findIndex((f) => f.spec.vendor === undefined || f.spec.vendor === vendor);
+	/** The fault for this request, if any (consumes it): the first queued one aimed at it, else chaos. */
+	next(target: FaultTarget): Decision | undefined {
+		const index = this.queue.findIndex((f) => aimsAt(f.spec, target));
 		if (index >= 0) {
 			const entry = this.queue[index];
 			entry.left -= 1;
 			if (entry.left === 0) this.queue.splice(index, 1);
 			return { kind: entry.spec.kind, phase: entry.spec.phase ?? 'before', source: 'fault' };
 		}
-		return this.roll(vendor);
+		return this.roll(target.vendor);
 	}
 
 	/** Pending queued faults (for the admin API). */

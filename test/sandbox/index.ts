@@ -5,7 +5,7 @@
 import { SandboxServer } from './server';
 import type { Sandbox, SandboxOptions } from './types';
 
-export { SANDBOX_KEYS, SEED_IDS, VENDORS, VENDOR_PREFIXES } from './constants';
+export { CREATE_ROUTES, SANDBOX_KEYS, SEED_IDS, VENDORS, VENDOR_PREFIXES } from './constants';
 export { mulberry32 } from './faults';
 export { OPENCX_EMAIL_PATTERN } from './vendors/openCx';
 export type {

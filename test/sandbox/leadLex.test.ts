@@ -125,7 +125,24 @@ describe('sandbox: LeadLex', () => {
 	it('GET /v1/contacts/:id returns the contact; responses carry X-Request-ID but no X-RateLimit-* without a limit', async () => {
 		const res = await call(sandbox, 'leadLex', 'GET', PATH);
 		expect(res.status).toBe(200);
-		expect(res.json.data).toEqual(sandbox.getContact('leadLex', ID));
+		// The get page's fields: company (the stored company_name), names split from full_name, no notes.
+		expect(res.json.data).toEqual({
+			id: ID,
+			first_name: 'Jane',
+			last_name: 'Doe',
+			full_name: 'Jane Doe',
+			email: 'jane@example.com',
+			phone: null,
+			job_title: 'General Counsel',
+			company: 'Acme Legal',
+			related_company_id: null,
+			linkedin_url: null,
+			priority: null,
+			tags: [],
+			custom_fields: {},
+			created_date: '2026-01-15T09:00:00Z',
+			updated_date: '2026-01-15T09:00:00Z',
+		});
 		expect(res.headers['x-request-id']).toBeDefined();
 		expect(res.headers['x-ratelimit-limit']).toBeUndefined();
 	});

@@ -98,6 +98,8 @@ export class SandboxServer implements Sandbox {
 	private readonly faults = new FaultPlan();
 	private readonly rateLimiter = new RateLimiter();
 	private contacts = perVendor(() => new Map<string, Contact>());
+	/** Contacts seedAfterNextLookup queued, stored after the vendor's next answered look-up. */
+	private afterLookup = perVendor((): Contact[] => []);
 	private counters = this.zeroCounters();
 	private rejectUnknown = false;
 	private modes: VendorModes = { ...DEFAULT_MODES };
@@ -152,6 +154,7 @@ export class SandboxServer implements Sandbox {
 
 	reset(): void {
 		this.contacts = perVendor(() => new Map<string, Contact>());
+		this.afterLookup = perVendor((): Contact[] => []);
 		this.seedAll();
 		this.clearRequests();
 		this.llm.length = 0;
@@ -169,6 +172,20 @@ export class SandboxServer implements Sandbox {
 		if (typeof contact?.id !== 'string' || contact.id === '') throw new Error('seed: contact.id must be a non-empty string');
 		const copy = structuredClone(contact);
 		this.contacts[vendor].set(copy.id, VENDOR_MODULES[vendor].makeContact(copy));
+	}
+
+	seedAfterNextLookup(vendor: Vendor, contact: Record<string, unknown> & { id: string }): void {
+		assertVendor(vendor);
+		if (typeof contact?.id !== 'string' || contact.id === '') {
+			throw new Error('seedAfterNextLookup: contact.id must be a non-empty string');
+		}
+		// Copied now, completed with defaults (and timestamps) when it appears.
+		this.afterLookup[vendor].push(structuredClone(contact));
+	}
+
+	/** Contacts waiting for a look-up, per vendor (admin API). */
+	pendingAfterLookup(): Record<Vendor, number> {
+		return perVendor((v) => this.afterLookup[v].length);
 	}
 
 	seedMany(vendor: Vendor, count: number, prefix = DEFAULT_SEED_PREFIX): string[] {
@@ -254,6 +271,7 @@ export class SandboxServer implements Sandbox {
 			total: this.counters.total,
 			byVendor: { ...this.counters.byVendor },
 			updatesApplied: { ...this.counters.updatesApplied },
+			created: { ...this.counters.created },
 			rateLimited: { ...this.counters.rateLimited },
 		};
 	}
@@ -276,7 +294,13 @@ export class SandboxServer implements Sandbox {
 	}
 
 	private zeroCounters() {
-		return { total: 0, byVendor: perVendor(() => 0), updatesApplied: perVendor(() => 0), rateLimited: perVendor(() => 0) };
+		return {
+			total: 0,
+			byVendor: perVendor(() => 0),
+			updatesApplied: perVendor(() => 0),
+			created: perVendor(() => 0),
+			rateLimited: perVendor(() => 0),
+		};
 	}
 
 	private seedAll(): void {
@@ -338,7 +362,7 @@ export class SandboxServer implements Sandbox {
 		}
 		if (match.kind === 'none') return this.finish(ex, plainNotFound(ex.method, ex.rawPath));
 
-		const decision = this.faults.next(module.vendor);
+		const decision = this.faults.next({ vendor: module.vendor, method: ex.method, pathname });
 		if (decision?.phase === 'before') return this.fault(module, decision, ex);
 
 		const rate = this.rateLimiter.hit(module.vendor, module.presentedKey(ex.req.headers));
@@ -348,7 +372,7 @@ export class SandboxServer implements Sandbox {
 		if (rate && module.rateLimitHeaders) reply = withHeaders(reply, module.rateLimitHeaders(rate.info));
 		if (module.decorate) reply = module.decorate(reply);
 
-		if (decision) return this.fault(module, decision, ex); // phase 'after': the update happened, the answer is lost
+		if (decision) return this.fault(module, decision, ex); // phase 'after': the update or create happened, the answer is lost
 		this.finish(ex, reply);
 	}
 
@@ -357,8 +381,9 @@ export class SandboxServer implements Sandbox {
 		if (!auth.ok) return auth.reply;
 		if (match.route.scope === 'write' && auth.scope !== 'write') return module.forbidden();
 		if (match.route.scope === 'write' && ex.body.invalidJson) return module.invalidJson();
+		let reply: Reply;
 		try {
-			return match.route.handle({
+			reply = match.route.handle({
 				params: match.params,
 				query: new URLSearchParams(query),
 				body: ex.body,
@@ -366,11 +391,22 @@ export class SandboxServer implements Sandbox {
 				rejectUnknownFields: this.rejectUnknown,
 				modes: this.modes,
 				applied: () => (this.counters.updatesApplied[module.vendor] += 1),
+				created: () => (this.counters.created[module.vendor] += 1),
 			});
 		} catch (error) {
 			console.error('[sandbox] handler bug:', error);
 			return module.internalError();
 		}
+		// Only a look-up that searched (a 2xx) uses up the wait: a refused one (401, 400, 429, fault 'before') saw nothing.
+		if (match.route.lookup && reply.status >= 200 && reply.status < 300) this.revealAfterLookup(module.vendor);
+		return reply;
+	}
+
+	/** Stores the contacts seedAfterNextLookup queued for `vendor`, after the look-up's answer was made. */
+	private revealAfterLookup(vendor: Vendor): void {
+		const pending = this.afterLookup[vendor];
+		this.afterLookup[vendor] = [];
+		for (const contact of pending) this.contacts[vendor].set(contact.id, VENDOR_MODULES[vendor].makeContact(contact));
 	}
 
 	private fault(module: VendorModule, decision: Decision, ex: Exchange): void {

@@ -1,7 +1,7 @@
 /** Helpers shared by the sandbox's own tests (not a test file itself). */
 import http from 'node:http';
 
-import { SANDBOX_KEYS, SEED_IDS } from './constants';
+import { CREATE_ROUTES, SANDBOX_KEYS, SEED_IDS } from './constants';
 import type { Sandbox, Vendor } from './types';
 
 export interface HttpResult {
@@ -90,6 +90,39 @@ export const SAMPLE_UPDATE: Record<Vendor, { method: string; path: string; body:
 	openCx: { method: 'PATCH', path: `/contacts/${SEED_IDS.openCx}`, body: { contact: { name: 'Updated Name' } } },
 	raze: { method: 'PUT', path: `/external/v1/contacts/${SEED_IDS.raze}`, body: { position: 'Updated Title' } },
 };
+
+/** A valid create body of each vendor (sent to its CREATE_ROUTES entry); each carries the email SAMPLE_CREATE_EMAIL. */
+export const SAMPLE_CREATE_EMAIL = 'created@example.com';
+export const SAMPLE_CREATE: Record<Vendor, unknown> = {
+	blandAi: { email: SAMPLE_CREATE_EMAIL, name: 'Created Person' },
+	leadLex: { full_name: 'Created Person', email: SAMPLE_CREATE_EMAIL },
+	openCx: { contact: { name: 'Created Person', email: SAMPLE_CREATE_EMAIL } },
+	raze: { name: 'Created Person', email: SAMPLE_CREATE_EMAIL },
+};
+
+/** Sends SAMPLE_CREATE for a vendor to its documented create. */
+export function sampleCreate(sandbox: Sandbox, vendor: Vendor, options: CallOptions = {}): Promise<HttpResult> {
+	const { method, path } = CREATE_ROUTES[vendor];
+	return call(sandbox, vendor, method, path, { body: SAMPLE_CREATE[vendor], ...options });
+}
+
+/** Each vendor's look-up by email, as the IDs of the contacts it answers (Bland's find answers one or none). */
+export async function lookUpIds(sandbox: Sandbox, vendor: Vendor, email: string, options: CallOptions = {}): Promise<string[]> {
+	const q = encodeURIComponent(email);
+	const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
+	switch (vendor) {
+		case 'blandAi': {
+			const res = await call(sandbox, vendor, 'POST', '/v1/contacts/find', { body: { email }, ...options });
+			return res.json.data ? [res.json.data.id] : [];
+		}
+		case 'leadLex':
+			return ids((await call(sandbox, vendor, 'GET', `/v1/contacts?search=${q}`, options)).json.data.contacts);
+		case 'openCx':
+			return ids((await call(sandbox, vendor, 'GET', `/chat/sessions/search?q=${q}`, options)).json.contacts);
+		case 'raze':
+			return ids((await call(sandbox, vendor, 'GET', `/external/v1/contacts?email=${q}`, options)).json.data.contacts);
+	}
+}
 
 /** The credential-test request of each vendor. */
 export const CREDENTIAL_TEST: Record<Vendor, string> = {

@@ -43,6 +43,10 @@ export interface FaultSpec {
 	vendor?: Vendor;
 	/** 'after' = the update is applied, THEN the fault answer is sent (a lost response). Default 'before'. */
 	phase?: FaultPhase;
+	/** Only requests with this method (upper case, e.g. 'POST'); others pass the fault by. */
+	method?: string;
+	/** Only requests to this path after the vendor prefix, without the query, compared exactly (e.g. '/external/v1/contacts'). */
+	path?: string;
 }
 
 export interface ChaosSpec {
@@ -56,7 +60,11 @@ export interface ChaosSpec {
 /** How Bland AI's find answers: 'match' as documented, or 'unrelated' (a contact lacking the value, as a loose match would). */
 export type BlandFindAnswer = 'match' | 'unrelated';
 
-/** Raze's list answer: 'documented' (`data.contacts` + `data.pagination`) or 'code' (Raze's published code: `data` array + top-level `pagination`). */
+/**
+ * Raze as its page documents it ('documented': list answers `data.contacts` + `data.pagination`, create refuses a
+ * second contact with one email) or as its published code behaves ('code': `data` array + top-level `pagination`,
+ * no email uniqueness on create).
+ */
 export type RazeListShape = 'documented' | 'code';
 
 /** How X-RateLimit-Reset is written: Unix seconds (LeadLex, Raze) or seconds from now. */
@@ -93,6 +101,8 @@ export interface SandboxStats {
 	total: number;
 	byVendor: Record<Vendor, number>;
 	updatesApplied: Record<Vendor, number>;
+	/** Contacts stored by a create (Bland resolve that created, LeadLex, OpenCX and Raze creates); not in updatesApplied. */
+	created: Record<Vendor, number>;
 	/** 429s sent, chaos ones included. */
 	rateLimited: Record<Vendor, number>;
 }
@@ -113,6 +123,11 @@ export interface Sandbox {
 	seed(vendor: Vendor, contact: Record<string, unknown> & { id: string }): void;
 	/** Add `count` generated contacts; returns their ids (`${prefix}-${i}`, i from 1). */
 	seedMany(vendor: Vendor, count: number, prefix?: string): string[];
+	/**
+	 * Stores `contact` (vendor field names, as `seed` takes) right after the next look-up to `vendor` that the vendor
+	 * answers with a 2xx: that look-up does not see it, every request after does. reset() drops pending ones.
+	 */
+	seedAfterNextLookup(vendor: Vendor, contact: Record<string, unknown> & { id: string }): void;
 	/** A copy of a stored contact in the vendor's own shape. */
 	getContact(vendor: Vendor, id: string): Record<string, unknown> | undefined;
 	addFault(spec: FaultSpec): void;
@@ -126,7 +141,7 @@ export interface Sandbox {
 	setRejectUnknownFields(on: boolean): void;
 	/** What POST /v1/contacts/find answers (Bland AI); reset() restores 'match'. */
 	setBlandFindAnswer(answer: BlandFindAnswer): void;
-	/** The shape of Raze's GET /external/v1/contacts; reset() restores 'documented'. */
+	/** Raze's list shape and create email check, page or code (see RazeListShape); reset() restores 'documented'. */
 	setRazeListShape(shape: RazeListShape): void;
 	/** LeadLex and Raze lists answer page 1 whatever page is asked; reset() turns it off. */
 	setListIgnoresPage(on: boolean): void;

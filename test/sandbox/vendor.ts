@@ -53,6 +53,8 @@ export interface HandlerContext {
 	rejectUnknownFields: boolean;
 	/** Call once an update has changed stored state (counted in stats().updatesApplied). */
 	applied(): void;
+	/** Call once a create has stored a new contact (counted in stats().created, never in updatesApplied). */
+	created(): void;
 	/** Answer-shape switches tests flip (setBlandFindAnswer, setRazeListShape). */
 	modes: Readonly<VendorModes>;
 }
@@ -74,6 +76,8 @@ export interface Route {
 	pattern: string;
 	/** 'write' routes answer 403 to read-only keys and 400 to invalid JSON bodies. */
 	scope: Scope;
+	/** The vendor's contact look-up (find, list, search): contacts queued by seedAfterNextLookup appear after it. */
+	lookup?: boolean;
 	handle(ctx: HandlerContext): Reply;
 }
 
@@ -88,6 +92,8 @@ export interface VendorModule {
 	/** The demo contact's ID, seeded at start and on reset. */
 	seedId: string;
 	routes: Route[];
+	/** The documented create (Bland AI: resolve, find-or-create), so tests can aim faults at it. */
+	createRoute: { method: 'POST'; path: string };
 	authenticate(headers: IncomingHttpHeaders): AuthResult;
 	/** A read-only key on a write route. */
 	forbidden(): Reply;
@@ -124,6 +130,21 @@ const BASIC_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** The email check LeadLex and Raze are assumed to apply. */
 export function isBasicEmail(value: string): boolean {
 	return BASIC_EMAIL.test(value);
+}
+
+/** An email as duplicate checks compare it: ignoring case and surrounding spaces; null for a non-string or ''. */
+export function emailKey(value: unknown): string | null {
+	if (typeof value !== 'string') return null;
+	const key = value.trim().toLowerCase();
+	return key === '' ? null : key;
+}
+
+/** True when a stored contact has the email `email` (see emailKey). */
+export function hasEmail(contacts: Iterable<Contact>, email: unknown): boolean {
+	const key = emailKey(email);
+	if (key === null) return false;
+	for (const contact of contacts) if (emailKey(contact.email) === key) return true;
+	return false;
 }
 
 /** Fields of `body` that are not in `known`. */

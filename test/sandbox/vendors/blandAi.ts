@@ -1,7 +1,9 @@
 /**
- * Bland AI: PATCH /v1/contacts/:id, GET /v1/contacts/:id, POST /v1/contacts/find, GET /v1/me.
+ * Bland AI: PATCH /v1/contacts/:id, GET /v1/contacts/:id, POST /v1/contacts/find, POST /v1/contacts/resolve, GET /v1/me.
  * Auth is the raw key in `authorization`; bodies are `{ data, errors }`.
  */
+import { randomUUID } from 'node:crypto';
+
 import { json, type Reply } from '../http';
 import type { Contact } from '../types';
 import {
@@ -24,6 +26,7 @@ const SEED_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 
 const ORG_ID = '11111111-2222-3333-4444-555555555555';
 const UPDATE_FIELDS = ['name', 'email', 'external_id', 'metadata'] as const;
+const RESOLVE_FIELDS = ['phone_number', 'email', 'external_id', 'name', 'persona_id', 'agent_number', 'metadata'] as const;
 /** What find looks up by, in the order identifiers are listed (the first one present is primary). */
 const IDENTIFIER_TYPES = ['phone_number', 'email', 'external_id'] as const;
 type IdentifierType = (typeof IDENTIFIER_TYPES)[number];
@@ -88,13 +91,14 @@ function updateContact(ctx: HandlerContext): Reply {
 	return json(200, { data: contact, errors: null });
 }
 
+/** GET /v1/contacts/:id: the contact with its identifiers and memories, as the Get Contact page shows it. */
 function getContact(ctx: HandlerContext): Reply {
 	const contact = ctx.contacts.get(ctx.params.id);
-	return contact ? json(200, { data: contact, errors: null }) : notFound();
+	return contact ? json(200, { data: withIdentifiers(contact), errors: null }) : notFound();
 }
 
-/** The identifiers to look up, or Bland's 400 when none is a non-empty string. */
-function readFindQuery(ctx: HandlerContext): { query: FindQuery } | { reply: Reply } {
+/** The identifiers to look up (and the body they came in), or Bland's 400 when none is a non-empty string. */
+function readFindQuery(ctx: HandlerContext): { query: FindQuery; body: Record<string, unknown> } | { reply: Reply } {
 	const invalid = (message: string) => ({ reply: error(400, 'VALIDATION_ERROR', message) });
 	if (ctx.body.invalidJson) return { reply: error(400, 'INVALID_JSON', 'Request body is not valid JSON') };
 	const body = ctx.body.json ?? {};
@@ -107,7 +111,7 @@ function readFindQuery(ctx: HandlerContext): { query: FindQuery } | { reply: Rep
 		if (value.trim() !== '') query[type] = value;
 	}
 	if (Object.keys(query).length === 0) return invalid('At least one identifier is required: phone_number, email or external_id');
-	return { query };
+	return { query, body };
 }
 
 /** Sandbox rule where the page is silent: email ignoring case and surrounding spaces, the others as exact text. */
@@ -135,18 +139,63 @@ function withIdentifiers(contact: Contact): Record<string, unknown> {
 	return { ...contact, identifiers, memories: [] };
 }
 
+/** The stored contact find and resolve answer: one carrying a given identifier, or (mode 'unrelated') one that does not. */
+function lookUp(ctx: HandlerContext, query: FindQuery): Contact | undefined {
+	const all = [...ctx.contacts.values()];
+	// 'unrelated' stands in for a loose vendor match: a contact that does not carry what was asked for.
+	return ctx.modes.blandFindAnswer === 'unrelated'
+		? all.find((contact) => !matchesAny(contact, query))
+		: all.find((contact) => matchesAny(contact, query));
+}
+
 /** POST /v1/contacts/find: the first stored contact carrying any given identifier, or `data: null`. */
 function findContact(ctx: HandlerContext): Reply {
 	const read = readFindQuery(ctx);
 	if ('reply' in read) return read.reply;
-	const { query } = read;
-	const all = [...ctx.contacts.values()];
-	// 'unrelated' stands in for a loose vendor match: a contact that does not carry what was asked for.
-	const found =
-		ctx.modes.blandFindAnswer === 'unrelated'
-			? all.find((contact) => !matchesAny(contact, query))
-			: all.find((contact) => matchesAny(contact, query));
+	const found = lookUp(ctx, read.query);
 	return json(200, { data: found ? withIdentifiers(found) : null, errors: null });
+}
+
+/** The resolve-only fields' problems (the identifiers are checked as find checks them); undefined when valid. */
+function resolveFieldError(body: Record<string, unknown>, rejectUnknown: boolean): string | undefined {
+	if (rejectUnknown) {
+		const extra = unknownFields(body, RESOLVE_FIELDS);
+		if (extra.length > 0) return `Unknown field: ${extra[0]}`;
+	}
+	for (const field of ['name', 'persona_id', 'agent_number'] as const) {
+		const value = body[field];
+		if (value !== undefined && value !== null && typeof value !== 'string') return `${field} must be a string`;
+	}
+	if (body.metadata !== undefined && body.metadata !== null && !isPlainObject(body.metadata)) return 'metadata must be an object';
+	return undefined;
+}
+
+/**
+ * POST /v1/contacts/resolve: find or create. A contact found as find finds it is answered unchanged (`created: false`;
+ * the page does not say that name or metadata touch an existing contact); otherwise a new one is stored (`created: true`).
+ * The contact is answered without identifiers or memories, as the page's example shows it.
+ */
+function resolveContact(ctx: HandlerContext): Reply {
+	const read = readFindQuery(ctx);
+	if ('reply' in read) return read.reply;
+	const problem = resolveFieldError(read.body, ctx.rejectUnknownFields);
+	if (problem) return error(400, 'VALIDATION_ERROR', problem);
+	const found = lookUp(ctx, read.query);
+	if (found) return json(200, { data: { contact: found, created: false }, errors: null });
+
+	// persona_id and agent_number scope memories, which the sandbox does not keep: accepted, not stored.
+	const { name, metadata } = read.body;
+	const contact = makeContact({
+		id: randomUUID(),
+		name: typeof name === 'string' ? name : null,
+		metadata: isPlainObject(metadata) ? { ...metadata } : {},
+		email: read.query.email ?? null,
+		phone_number: read.query.phone_number ?? null,
+		external_id: read.query.external_id ?? null,
+	});
+	ctx.contacts.set(contact.id, contact);
+	ctx.created();
+	return json(200, { data: { contact, created: true }, errors: null });
 }
 
 function me(): Reply {
@@ -185,8 +234,10 @@ export const blandAi = {
 	prefix: '/blandai',
 	keys: KEYS,
 	seedId: SEED_ID,
+	createRoute: { method: 'POST', path: '/v1/contacts/resolve' },
 	routes: [
-		{ method: 'POST', pattern: '/v1/contacts/find', scope: 'read', handle: findContact },
+		{ method: 'POST', pattern: '/v1/contacts/find', scope: 'read', lookup: true, handle: findContact },
+		{ method: 'POST', pattern: '/v1/contacts/resolve', scope: 'write', handle: resolveContact },
 		{ method: 'PATCH', pattern: '/v1/contacts/:id', scope: 'write', handle: updateContact },
 		{ method: 'GET', pattern: '/v1/contacts/:id', scope: 'read', handle: getContact },
 		{ method: 'GET', pattern: '/v1/me', scope: 'read', handle: me },

@@ -1,9 +1,12 @@
 /**
- * OpenCX: PATCH /contacts/:id (body wrapped in `contact`, 200 with no body), GET /chat/sessions/search, GET /org (credential test).
+ * OpenCX: PATCH /contacts/:id (body wrapped in `contact`, 200 with no body), POST /contacts (create, 201 `{ id }`),
+ * GET /chat/sessions/search, GET /org (credential test).
  * Auth is `Authorization: Bearer ocx_live_…`; errors are ErrorDto `{ statusCode, message, error }`.
  * Validation messages follow the Fastify/Ajv style the OpenAPI page comes from ("body/contact/email must …").
  * OpenCX documents no GET of one contact: read state with getContact() or the admin API.
  */
+import { randomUUID } from 'node:crypto';
+
 import { json, statusText, type Reply } from '../http';
 import type { Contact } from '../types';
 import {
@@ -31,6 +34,8 @@ export const OPENCX_EMAIL_PATTERN =
 const EMAIL_RE = new RegExp(OPENCX_EMAIL_PATTERN);
 
 const CONTACT_FIELDS = ['email', 'phone', 'name', 'custom_data', 'http_action_overrides'] as const;
+/** ContactInput of the create (OpenAPI spec of 2024): no http_action_overrides, unlike the update. */
+const CREATE_FIELDS = ['email', 'phone', 'name', 'custom_data'] as const;
 const OVERRIDE_GROUPS = ['query_params', 'path_params', 'body_params', 'headers'] as const;
 
 /** OpenCX's ErrorDto. */
@@ -57,10 +62,10 @@ function checkStringMap(value: unknown, path: string): string | undefined {
 }
 
 /**
- * Validates UpdateContactInput; returns the first error message, as Ajv stops at the first.
- * Types are checked strictly: the sandbox does not coerce numbers to strings, so a node must send strings.
+ * Validates UpdateContactInput (or, with CREATE_FIELDS, SaveContactInput); returns the first error message, as Ajv
+ * stops at the first. Types are checked strictly: the sandbox does not coerce numbers to strings, so a node must send strings.
  */
-function validate(body: unknown, rejectUnknown: boolean): string | undefined {
+function validate(body: unknown, rejectUnknown: boolean, fields: readonly string[] = CONTACT_FIELDS): string | undefined {
 	if (!isPlainObject(body)) return 'body must be object';
 	if (!('contact' in body)) return "body must have required property 'contact'";
 	if (rejectUnknown) {
@@ -70,7 +75,7 @@ function validate(body: unknown, rejectUnknown: boolean): string | undefined {
 	const contact = body.contact;
 	if (!isPlainObject(contact)) return 'body/contact must be object';
 	if (rejectUnknown) {
-		const extra = unknownFields(contact, CONTACT_FIELDS);
+		const extra = unknownFields(contact, fields);
 		if (extra.length > 0) return `body/contact must NOT have additional properties ('${extra[0]}')`;
 	}
 	for (const field of ['email', 'phone', 'name'] as const) {
@@ -83,7 +88,7 @@ function validate(body: unknown, rejectUnknown: boolean): string | undefined {
 		const problem = checkStringMap(contact.custom_data, 'body/contact/custom_data');
 		if (problem) return problem;
 	}
-	if ('http_action_overrides' in contact) {
+	if (fields.includes('http_action_overrides') && 'http_action_overrides' in contact) {
 		const overrides = contact.http_action_overrides;
 		if (!isPlainObject(overrides)) return 'body/contact/http_action_overrides must be object';
 		if (rejectUnknown) {
@@ -117,6 +122,22 @@ function updateContact(ctx: HandlerContext): Reply {
 	stored.updated_at = isoMillis();
 	ctx.applied();
 	return { status: 200 }; // "Default Response": no body at all
+}
+
+/** POST /contacts: stores a new contact; 201 `{ id }`. OpenCX documents no duplicate rule, so none is enforced. */
+function createContact(ctx: HandlerContext): Reply {
+	if (ctx.body.json === undefined) return badRequest('body must be object');
+	const problem = validate(ctx.body.json, ctx.rejectUnknownFields, CREATE_FIELDS);
+	if (problem) return badRequest(problem);
+	const input = (ctx.body.json as { contact: Record<string, unknown> }).contact;
+	const contact = makeContact({ id: randomUUID() });
+	for (const field of ['email', 'phone', 'name'] as const) {
+		if (field in input) contact[field] = input[field];
+	}
+	if (isPlainObject(input.custom_data)) contact.custom_data = { ...input.custom_data };
+	ctx.contacts.set(contact.id, contact);
+	ctx.created();
+	return json(201, { id: contact.id });
 }
 
 /** GET /chat/sessions/search: a contact matches when any word of `q` is a case-insensitive part of its name, email or phone. */
@@ -162,9 +183,11 @@ export const openCx = {
 	prefix: '/opencx',
 	keys: KEYS,
 	seedId: SEED_ID,
+	createRoute: { method: 'POST', path: '/contacts' },
 	routes: [
 		{ method: 'PATCH', pattern: '/contacts/:id', scope: 'write', handle: updateContact },
-		{ method: 'GET', pattern: '/chat/sessions/search', scope: 'read', handle: search },
+		{ method: 'POST', pattern: '/contacts', scope: 'write', handle: createContact },
+		{ method: 'GET', pattern: '/chat/sessions/search', scope: 'read', lookup: true, handle: search },
 		{ method: 'GET', pattern: '/org', scope: 'read', handle: getOrg },
 	],
 	authenticate,

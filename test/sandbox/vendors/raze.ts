@@ -1,13 +1,17 @@
 /**
- * Raze: PUT /external/v1/contacts/:id, GET /external/v1/contacts/:id, GET /external/v1/contacts (list with filters; credential test).
+ * Raze: PUT /external/v1/contacts/:id, GET /external/v1/contacts/:id, GET /external/v1/contacts (list with filters; credential test),
+ * POST /external/v1/contacts (create).
  * Auth is `X-API-Key` (or `Authorization: Bearer`); bodies are `{ success, data }` / `{ success: false, error }`.
  */
+import { randomBytes } from 'node:crypto';
+
 import { json, type Reply } from '../http';
 import type { Contact } from '../types';
 import {
 	bearerToken,
 	clearable,
 	generatedPhone,
+	hasEmail,
 	ilikeContains,
 	intParam,
 	isBasicEmail,
@@ -29,7 +33,15 @@ const KEYS = { valid: 'gr_live_sandbox_key', readOnly: 'gr_live_sandbox_readonly
 const SEED_ID = 'cnt_abc123def456';
 
 const STRING_FIELDS = ['name', 'email', 'phone', 'company', 'position', 'linkedin_url'] as const;
-const UPDATE_FIELDS = [...STRING_FIELDS, 'tags', 'custom_fields'] as const;
+
+/** What one kind of request body accepts, and which of those must be strings. */
+interface BodyFields {
+	known: readonly string[];
+	strings: readonly string[];
+}
+const UPDATE: BodyFields = { known: [...STRING_FIELDS, 'tags', 'custom_fields'], strings: STRING_FIELDS };
+/** Create takes the update's fields plus the lead source. */
+const CREATE: BodyFields = { known: [...UPDATE.known, 'source'], strings: [...STRING_FIELDS, 'source'] };
 
 function error(status: number, code: string, message: string, details?: unknown, headers?: Record<string, string>): Reply {
 	const body = details === undefined ? { code, message } : { code, message, details };
@@ -62,14 +74,14 @@ function authenticate(headers: RazeHeaders): AuthResult {
 	return { ok: false, reply: error(401, 'INVALID_API_KEY', 'Invalid API key') };
 }
 
-/** Checks the update body; a Reply when it is invalid. */
-function validateUpdate(body: unknown, rejectUnknown: boolean): Reply | undefined {
+/** Checks an update or create body (the same rules, `fields` says which fields); a Reply when it is invalid. */
+function validateBody(body: unknown, rejectUnknown: boolean, fields: BodyFields): Reply | undefined {
 	if (!isPlainObject(body)) return error(400, 'VALIDATION_ERROR', 'Request body must be a JSON object');
 	if (rejectUnknown) {
-		const extra = unknownFields(body, UPDATE_FIELDS);
+		const extra = unknownFields(body, fields.known);
 		if (extra.length > 0) return validationError(extra[0], `Unknown field: ${extra[0]}`);
 	}
-	for (const field of STRING_FIELDS) {
+	for (const field of fields.strings) {
 		const value = body[field];
 		if (value !== undefined && value !== null && typeof value !== 'string') {
 			return validationError(field, `${field} must be a string`);
@@ -89,7 +101,7 @@ function validateUpdate(body: unknown, rejectUnknown: boolean): Reply | undefine
 
 function updateContact(ctx: HandlerContext): Reply {
 	const body = ctx.body.json ?? {};
-	const invalid = validateUpdate(body, ctx.rejectUnknownFields);
+	const invalid = validateBody(body, ctx.rejectUnknownFields, UPDATE);
 	if (invalid) return invalid;
 	const contact = ctx.contacts.get(ctx.params.id);
 	if (!contact) return notFound(ctx.params.id);
@@ -107,6 +119,33 @@ function updateContact(ctx: HandlerContext): Reply {
 	contact.updated_at = isoSeconds();
 	ctx.applied();
 	return json(200, { success: true, data: contact });
+}
+
+/** `cnt_` and 12 hex characters, like the page's IDs (`cnt_abc123def456`). */
+function newId(): string {
+	return `cnt_${randomBytes(6).toString('hex')}`;
+}
+
+/** POST /external/v1/contacts: `name` required; source defaults to 'other'; 201 with the stored contact. */
+function createContact(ctx: HandlerContext): Reply {
+	const body = ctx.body.json ?? {};
+	const invalid = validateBody(body, ctx.rejectUnknownFields, CREATE);
+	if (invalid) return invalid;
+	const fields = body as Record<string, unknown>;
+	if (typeof fields.name !== 'string' || fields.name.trim() === '') return validationError('name', 'name is required');
+	// The page documents 409 ALREADY_EXISTS for a taken email; Raze's published code checks no uniqueness ('code' mode).
+	if (ctx.modes.razeListShape === 'documented' && hasEmail(ctx.contacts.values(), fields.email)) {
+		return error(409, 'ALREADY_EXISTS', 'Contact with this email already exists');
+	}
+
+	const contact = makeContact({ id: newId(), source: 'other' });
+	for (const field of STRING_FIELDS) if (field in fields) contact[field] = clearable(fields[field]);
+	if (typeof fields.source === 'string' && fields.source !== '') contact.source = fields.source;
+	if (Array.isArray(fields.tags)) contact.tags = [...(fields.tags as string[])];
+	if (isPlainObject(fields.custom_fields)) contact.custom_fields = { ...fields.custom_fields };
+	ctx.contacts.set(contact.id, contact);
+	ctx.created();
+	return json(201, { success: true, data: contact });
 }
 
 function getContact(ctx: HandlerContext): Reply {
@@ -181,10 +220,12 @@ export const raze = {
 	prefix: '/raze',
 	keys: KEYS,
 	seedId: SEED_ID,
+	createRoute: { method: 'POST', path: '/external/v1/contacts' },
 	routes: [
 		{ method: 'PUT', pattern: '/external/v1/contacts/:id', scope: 'write', handle: updateContact },
 		{ method: 'GET', pattern: '/external/v1/contacts/:id', scope: 'read', handle: getContact },
-		{ method: 'GET', pattern: '/external/v1/contacts', scope: 'read', handle: listContacts },
+		{ method: 'GET', pattern: '/external/v1/contacts', scope: 'read', lookup: true, handle: listContacts },
+		{ method: 'POST', pattern: '/external/v1/contacts', scope: 'write', handle: createContact },
 	],
 	authenticate,
 	forbidden: () =>
