@@ -12,7 +12,7 @@ export class ContactHub implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle,
-		description: 'Create or update a contact in Bland AI, LeadLex, OpenCX or Raze',
+		description: 'Create, update or get a contact in Bland AI, LeadLex, OpenCX or Raze',
 		defaults: {
 			name: 'Contact Hub',
 		},

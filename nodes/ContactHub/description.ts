@@ -268,6 +268,7 @@ export function buildProperties(providers: Providers): INodeProperties[] {
 		...lookupTargetProperties(),
 		{ ...UPDATE_FIELDS, options: updateFieldOptions(providers) },
 		optionsProperty,
+		...OPERATION_LIST.flatMap((operation) => operation.options?.() ?? []),
 	];
 }
 

@@ -316,11 +316,12 @@ describe('public contract', () => {
 			'Raze',
 		]);
 		expect(allowedValues(prop('resource'))).toEqual(['contact']);
-		expect(allowedValues(prop('operation'))).toEqual(['update', 'upsert']);
+		expect(allowedValues(prop('operation'))).toEqual(['update', 'upsert', 'get']);
 		expect(prop('operation').default).toBe('update');
 		expect((prop('operation').options as INodePropertyOptions[]).map((option) => [option.name, option.action])).toEqual([
 			['Update', 'Update a contact'],
 			['Create or Update', 'Create or update a contact'],
+			['Get', 'Get a contact'],
 		]);
 		expect(prop('contactId')).toMatchObject({ type: 'string', required: true });
 		expect([...new Set((prop('updateFields').options as INodeProperties[]).map((option) => option.name))].sort()).toEqual(

@@ -50,7 +50,7 @@ export function identifyByProperties(providers: readonly ContactProvider[], text
 			value,
 			description: value === 'id' ? IDENTIFY.id.description : `${IDENTIFY[value].description}, ${text.then}`,
 		})),
-		default: text.choice.fallback,
+		default: group.values[0],
 		description: text.description,
 		displayOptions: { show: { resource: ['contact'], operation: [text.operation], '/provider': group.providers } },
 	}));

@@ -18,6 +18,8 @@ export interface ContactOperation {
 	subtitle: string;
 	/** The parameters only this operation shows (the shared ones are in description.ts). */
 	properties(providers: readonly ContactProvider[]): INodeProperties[];
+	/** Its own Options collection, where the shared one does not fit it; shown last. */
+	options?(): INodeProperties;
 	/** One item, validated, sent and shaped into its output item. */
 	execute(run: RunContext, item: INodeExecutionData, itemIndex: number): Promise<ItemResult>;
 	/** What the stop report tells about running the items again. */

@@ -44,11 +44,11 @@ function identifyByOf(ctx: IExecuteFunctions, param: ParameterReader, itemIndex:
 	const fail = failer(ctx, provider, itemIndex, () =>
 		'Field "Identify Contact By": choose one the provider offers, in the node or in the expression that sets it.',
 	);
-	return readIdentifyBy(param('identifyBy', itemIndex, choice.fallback), provider, fail, choice);
+	return readIdentifyBy(param('identifyBy', itemIndex, choice.offered(provider)[0]), provider, fail, choice);
 }
 
-/** Map Each Field Below: the target and the Update Fields come from the node's parameters. */
-function definedBelow(ctx: IExecuteFunctions, param: ParameterReader, itemIndex: number, provider: ContactProvider, choice: IdentifyChoice): ItemInput {
+/** Map Each Field Below: the target and the Update Fields come from the node's parameters (also Get's target, which has no fields). */
+export function readTarget(ctx: IExecuteFunctions, param: ParameterReader, itemIndex: number, provider: ContactProvider, choice: IdentifyChoice): ItemInput {
 	const identifyBy = identifyByOf(ctx, param, itemIndex, provider, choice);
 	return {
 		identifyBy,
@@ -119,5 +119,5 @@ export function readItemInput(
 ): ItemInput {
 	return param('mappingMode', itemIndex, 'defineBelow') === 'autoMapInputData'
 		? mappedAutomatically(ctx, param, item, itemIndex, provider, choice)
-		: definedBelow(ctx, param, itemIndex, provider, choice);
+		: readTarget(ctx, param, itemIndex, provider, choice);
 }

@@ -3,11 +3,11 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { credentialProblem } from '../../../credentials/apiKeyHeader';
 import { findProvider, PROVIDERS } from '../providers/registry';
-import type { ContactProvider, ContactUpdate } from '../providers/types';
+import type { Candidate, ContactProvider, ContactUpdate } from '../providers/types';
 import { updateAction, type Failure } from './errors';
 import { buildUpdate, readContactId } from './fields';
 import type { RequestGate } from './gate';
-import { itemSuffix, readItemInput } from './input';
+import { itemSuffix, readItemInput, readTarget, type ItemInput } from './input';
 import { findContact, lookedUp, notFoundFailure, readLookupValue, type IdentifyBy, type IdentifyChoice, type LookupQuery } from './lookup';
 import type { NewContacts } from './newContacts';
 import type { ParameterReader } from './parameters';
@@ -54,12 +54,9 @@ function resolveProvider(run: RunContext, itemIndex: number): ContactProvider {
 /** Stage 1, before anything is sent: the provider, the target and the update, each value checked. */
 export function planItem(run: RunContext, item: INodeExecutionData, itemIndex: number, choice: IdentifyChoice): ItemPlan {
 	const provider = resolveProvider(run, itemIndex);
-	const options = run.param('options', itemIndex, {}) as IDataObject;
 	const input = readItemInput(run.ctx, run.param, item, itemIndex, provider, choice);
-	const { identifyBy } = input;
-	const plan: ItemPlan = { provider, options, itemIndex, identifyBy, update: {} };
-	if (identifyBy === 'id') plan.contactId = readContactId(input.target, input.fail);
-	else plan.lookup = readLookupValue(identifyBy, input.target, input.fail);
+	const plan = targetPlan(run, provider, itemIndex, input);
+	const { options } = plan;
 	plan.update = buildUpdate(input.fields, provider, { sendEmptyValues: options.sendEmptyValues === true }, input.fail);
 	if (Object.keys(plan.update).length === 0) {
 		const whom = plan.lookup ? `the contact with ${lookedUp(plan.lookup)}` : `contact ${plan.contactId}`;
@@ -69,6 +66,21 @@ export function planItem(run: RunContext, item: INodeExecutionData, itemIndex: n
 		});
 	}
 	return plan;
+}
+
+/** The plan's contact: its ID, or the look-up of a checked value. */
+function targetPlan(run: RunContext, provider: ContactProvider, itemIndex: number, input: ItemInput): ItemPlan {
+	const options = run.param('options', itemIndex, {}) as IDataObject;
+	const plan: ItemPlan = { provider, options, itemIndex, identifyBy: input.identifyBy, update: {} };
+	if (input.identifyBy === 'id') plan.contactId = readContactId(input.target, input.fail);
+	else plan.lookup = readLookupValue(input.identifyBy, input.target, input.fail);
+	return plan;
+}
+
+/** Stage 1 of a read (Get): the provider and the contact's ID or look-up value, from the node's parameters, checked. */
+export function planRead(run: RunContext, itemIndex: number, choice: IdentifyChoice): ItemPlan {
+	const provider = resolveProvider(run, itemIndex);
+	return targetPlan(run, provider, itemIndex, readTarget(run.ctx, run.param, itemIndex, provider, choice));
 }
 
 const credentialChecks = new WeakMap<ICredentialsDecrypted, string | undefined>();
@@ -157,13 +169,13 @@ export function operationError(run: RunContext, plan: ItemPlan, failure: Failure
 	});
 }
 
-/** What the look-up of an item's contact found: the one exact match, or none (with how many matched only partly). */
-export type Located = { contactId: string } | { partialMatches: number };
+/** What the look-up of an item's contact found: the one exact match (as the look-up answered it), or none (with how many matched only partly). */
+export type Located = { contactId: string; candidate: Candidate } | { partialMatches: number };
 
 /** The look-up of the item's contact, exact matches only; a failed look-up or two or more matches throw. */
 export async function lookUp(run: RunContext, plan: ItemPlan, credential: ICredentialsDecrypted, query: LookupQuery): Promise<Located> {
 	const result = await findContact(run.ctx, plan.provider, credential, query, run.gate, run.settings);
-	if (result.outcome === 'found') return { contactId: result.contactId };
+	if (result.outcome === 'found') return { contactId: result.contactId, candidate: result.candidate };
 	if (result.outcome === 'notFound') return { partialMatches: result.partialMatches };
 	throw result.fromVendor ? apiError(run, plan, credential, result.failure, result.body) : operationError(run, plan, result.failure);
 }
@@ -176,7 +188,7 @@ export async function locate(
 ): Promise<{ contactId: string } | { skipped: INodeExecutionData }> {
 	if (plan.contactId !== undefined || !plan.lookup) return { contactId: plan.contactId! };
 	const located = await lookUp(run, plan, credential, plan.lookup);
-	if ('contactId' in located) return located;
+	if ('contactId' in located) return { contactId: located.contactId };
 	if (plan.options.ifNotFound === 'skip') {
 		const json = { notFound: true, provider: plan.provider.id, identifyBy: plan.identifyBy, lookupValue: plan.lookup.given };
 		return { skipped: { json, pairedItem: { item: plan.itemIndex } } };

@@ -39,10 +39,9 @@ export interface LookupQuery {
 	sent: string;
 }
 
-/** Which Identify Contact By values an operation offers, and the one it takes when none is set. */
+/** Which Identify Contact By values an operation offers a provider; the first is taken when none is set. */
 export interface IdentifyChoice {
 	offered(provider: ContactProvider): IdentifyBy[];
-	fallback: IdentifyBy;
 }
 
 /** The identifyBy values a provider offers: its ID, and each look-up its vendor documents. */
@@ -51,15 +50,18 @@ export function identifyByOptions(provider: ContactProvider): IdentifyBy[] {
 }
 
 /** Update's choice: the ID or any look-up, by ID unless set. */
-export const BY_ID_OR_LOOKUP: IdentifyChoice = { offered: identifyByOptions, fallback: 'id' };
+export const BY_ID_OR_LOOKUP: IdentifyChoice = { offered: identifyByOptions };
 
 /** Create or Update's choice: look-ups only (a new contact has no ID yet), by email unless set. */
-export const BY_LOOKUP: IdentifyChoice = { offered: (provider) => [...provider.lookup.by], fallback: 'email' };
+export const BY_LOOKUP: IdentifyChoice = { offered: (provider) => [...provider.lookup.by] };
+
+/** Get's choice: the ID where the vendor documents a read by ID, and any look-up; by ID where offered. */
+export const BY_ID_WHERE_READ: IdentifyChoice = { offered: (provider) => (provider.read ? identifyByOptions(provider) : [...provider.lookup.by]) };
 
 /** Reads Identify Contact By; a value the provider does not offer is refused before anything is sent. */
 export function readIdentifyBy(value: unknown, provider: ContactProvider, fail: Fail, choice: IdentifyChoice = BY_ID_OR_LOOKUP): IdentifyBy {
 	const offered = choice.offered(provider);
-	if (value === undefined || value === null || value === '') value = choice.fallback;
+	if (value === undefined || value === null || value === '') value = offered[0];
 	if (typeof value !== 'string' || !(offered as string[]).includes(value)) {
 		const choices = offered.map((option) => `${IDENTIFY_BY_LABELS[option]} (${option})`).join(', ');
 		fail(
@@ -114,7 +116,7 @@ export function lookedUp(query: LookupQuery): string {
 
 /** What a look-up ended with. */
 export type LookupResult =
-	| { outcome: 'found'; contactId: string }
+	| { outcome: 'found'; contactId: string; candidate: Candidate }
 	| { outcome: 'notFound'; partialMatches: number }
 	| { outcome: 'failed'; failure: Failure; body?: unknown; fromVendor: boolean };
 
@@ -184,7 +186,7 @@ interface Search {
 async function searchFor(text: string, { ctx, provider, credential, query, gate, settings }: Search): Promise<LookupResult> {
 	const action = lookupAction(provider, lookedUp(query));
 	const baseUrl = normalizeBaseUrl(credential.data?.baseUrl);
-	const exact = new Set<string>();
+	const exact = new Map<string, Candidate>();
 	const seen = new Set<string>();
 	for (let page = 1; ; page++) {
 		const { method, path, body } = provider.lookup.request(query.kind, text, page);
@@ -196,26 +198,27 @@ async function searchFor(text: string, { ctx, provider, credential, query, gate,
 		const before = seen.size;
 		for (const candidate of answer.candidates) {
 			seen.add(candidate.id);
-			if (matchesExactly(candidate, query)) exact.add(candidate.id);
+			if (matchesExactly(candidate, query)) exact.set(candidate.id, candidate);
 		}
 		if (!answer.hasMore || answer.candidates.length === 0) break;
 		// A page with nothing new would be asked for again and again: the vendor ignores the page.
 		if (seen.size === before) return { outcome: 'failed', failure: repeatedPage(provider, query, page), fromVendor: false };
 		if (seen.size >= MAX_CANDIDATES) return { outcome: 'failed', failure: tooMany(provider, query), fromVendor: false };
 	}
-	if (exact.size === 1) return { outcome: 'found', contactId: [...exact][0] };
-	if (exact.size > 1) return { outcome: 'failed', failure: ambiguous(provider, query, [...exact]), fromVendor: false };
+	const [only] = exact.values();
+	if (exact.size === 1) return { outcome: 'found', contactId: only.id, candidate: only };
+	if (exact.size > 1) return { outcome: 'failed', failure: ambiguous(provider, query, [...exact.keys()]), fromVendor: false };
 	return { outcome: 'notFound', partialMatches: seen.size };
 }
 
-/** The error for a contact not found, or the description of a skipped one. */
-export function notFoundFailure(provider: ContactProvider, query: LookupQuery, partialMatches: number): Failure {
+/** The error for a contact not found, or the description of a skipped one; `consequence` ends the message. */
+export function notFoundFailure(provider: ContactProvider, query: LookupQuery, partialMatches: number, consequence = '; nothing was updated'): Failure {
 	const partial =
 		partialMatches > 0
-			? `${provider.label} answered ${partialMatches} contact${partialMatches === 1 ? '' : 's'} that only partly match${partialMatches === 1 ? 'es' : ''}; Contact Hub updates a contact only when its ${KIND_WORDS[query.kind]} is exactly this one${query.kind === 'email' ? ' (ignoring case)' : query.kind === 'phone' ? ' (in its digits)' : ''}. `
+			? `${provider.label} answered ${partialMatches} contact${partialMatches === 1 ? '' : 's'} that only partly match${partialMatches === 1 ? 'es' : ''}; Contact Hub takes a contact only when its ${KIND_WORDS[query.kind]} is exactly this one${query.kind === 'email' ? ' (ignoring case)' : query.kind === 'phone' ? ' (in its digits)' : ''}. `
 			: '';
 	return {
-		message: `${provider.label}: no contact with ${lookedUp(query)}; nothing was updated`,
+		message: `${provider.label}: no contact with ${lookedUp(query)}${consequence}`,
 		description: `${partial}Check the value, or set Options → If Not Found to Skip to pass such items on.`,
 	};
 }

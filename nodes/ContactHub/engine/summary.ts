@@ -1,5 +1,5 @@
 /** What became of one item, for the report when a run stops early. */
-export type Outcome = 'updated' | 'created' | 'skipped' | 'checked' | 'failed' | 'unknown' | 'maybeCreated' | 'limited';
+export type Outcome = 'updated' | 'created' | 'read' | 'skipped' | 'checked' | 'failed' | 'unknown' | 'maybeCreated' | 'limited';
 
 /** Item indexes as ranges: [0, 1, 2, 5] → "0–2, 5". */
 export function ranges(indexes: number[]): string {
@@ -17,6 +17,7 @@ export function ranges(indexes: number[]): string {
 const WORDING: Array<[Outcome | undefined, string]> = [
 	['updated', 'updated'],
 	['created', 'created'],
+	['read', 'read'],
 	['checked', 'checked (dry run)'],
 	['skipped', 'skipped (not found)'],
 	['failed', 'failed'],

@@ -39,6 +39,8 @@ export const blandAi = defineProvider({
 	lookup: {
 		by: ['email', 'phone', 'externalId'],
 		partial: true,
+		// find answers the whole contact, identifiers and memories, as the read by ID does.
+		complete: true,
 		request: (kind, value) => ({ method: 'POST', path: '/v1/contacts/find', body: { [IDENTIFIER[kind]]: value } }),
 		readPage(body) {
 			const root = asObject(body);
@@ -47,7 +49,7 @@ export const blandAi = defineProvider({
 			const data = asObject(root.data);
 			const id = str(data, 'id');
 			if (id === null) return undefined;
-			return { candidates: [{ id, values: identifierValues(data?.identifiers) }], hasMore: false };
+			return { candidates: [{ id, values: identifierValues(data?.identifiers), contact: data }], hasMore: false };
 		},
 	},
 	// POST /v1/contacts/resolve finds or creates, by the identifier looked up by; its answer lists no identifiers.
@@ -71,9 +73,11 @@ export const blandAi = defineProvider({
 		readCandidate(body) {
 			const data = asObject(asObject(body)?.data);
 			const id = str(data, 'id');
-			return id === null ? undefined : { id, values: identifierValues(data?.identifiers) };
+			return id === null ? undefined : { id, values: identifierValues(data?.identifiers), contact: data };
 		},
 	},
+	// The documented contact lists its email, phone and external ID as identifiers.
+	readExtras: { identifiers: (contact) => identifierValues(contact.identifiers) },
 	method: 'PATCH',
 	path: (id) => `/v1/contacts/${id}`,
 	readError(body) {

@@ -1,5 +1,5 @@
 import { LeadLexApi } from '../../../credentials/LeadLexApi.credentials';
-import { asObject, candidatesFrom, dataWithId, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
+import { asObject, candidateOf, candidatesFrom, dataWithId, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
 import { defineProvider } from './table';
 
 /** LeadLex: PATCH /v1/contacts/{id}; notes are appended to the existing notes. */
@@ -31,6 +31,8 @@ export const leadLex = defineProvider({
 	lookup: {
 		by: ['email'],
 		partial: true,
+		// List items lack notes, tags and custom fields: Get reads the contact by ID after the look-up.
+		complete: false,
 		request: (_kind, value, page) => ({
 			method: 'GET',
 			path: `/v1/contacts?${query({ search: value, per_page: LOOKUP_PAGE_SIZE, page })}`,
@@ -61,6 +63,12 @@ export const leadLex = defineProvider({
 		readAnswer: dataWithId,
 		conflictMeansExists: true,
 	},
+	// GET /v1/contacts/{id} answers { data: contact }, with `company` and `created_date` where the list says `company_name` and `created_at`.
+	read: {
+		path: (id) => `/v1/contacts/${id}`,
+		readCandidate: (body) => candidateOf(dataWithId(body)?.contact, (contact) => ({ email: valuesOf(contact, 'email') })),
+	},
+	readExtras: { aliases: { company: 'company', createdAt: 'created_at' } },
 	method: 'PATCH',
 	path: (id) => `/v1/contacts/${id}`,
 	readError(body) {

@@ -35,6 +35,8 @@ export const openCx = defineProvider({
 	lookup: {
 		by: ['email', 'phone'],
 		partial: true,
+		// OpenCX documents no read by ID: the search's contact (id, name, email, phone) is all Get can have.
+		complete: true,
 		// Full text finds "+1 (415) 555-0123" by its words, not by "+14155550123".
 		searchAsGiven: ['phone'],
 		request: (_kind, value) => ({ method: 'GET', path: `/chat/sessions/search?${query({ q: value })}` }),

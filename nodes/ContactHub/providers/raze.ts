@@ -1,5 +1,5 @@
 import { RazeApi } from '../../../credentials/RazeApi.credentials';
-import { asObject, candidatesFrom, dataWithId, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
+import { asObject, candidateOf, candidatesFrom, dataWithId, hasNextPage, LOOKUP_PAGE_SIZE, query, str, valuesOf } from './shared';
 import { defineProvider } from './table';
 
 /** Raze: PUT /external/v1/contacts/{id}; tags replace the whole list. */
@@ -33,6 +33,8 @@ export const raze = defineProvider({
 	lookup: {
 		by: ['email'],
 		partial: true,
+		// List items are whole contacts, as the read by ID answers them.
+		complete: true,
 		request: (_kind, value, page) => ({
 			method: 'GET',
 			path: `/external/v1/contacts?${query({ email: value, limit: LOOKUP_PAGE_SIZE, page })}`,
@@ -76,6 +78,11 @@ export const raze = defineProvider({
 		required: ['name'],
 		readAnswer: dataWithId,
 		conflictMeansExists: true,
+	},
+	// GET /external/v1/contacts/{id} answers { success, data: contact }.
+	read: {
+		path: (id) => `/external/v1/contacts/${id}`,
+		readCandidate: (body) => candidateOf(dataWithId(body)?.contact, (contact) => ({ email: valuesOf(contact, 'email') })),
 	},
 	method: 'PUT',
 	path: (id) => `/external/v1/contacts/${id}`,

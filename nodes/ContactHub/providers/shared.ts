@@ -76,13 +76,16 @@ export function hasNextPage(info: PageInfo, received: number, requestedPage: num
 	return received >= LOOKUP_PAGE_SIZE;
 }
 
+/** One contact object as a candidate; undefined without an object or an ID. */
+export function candidateOf(entry: unknown, values: (contact: IDataObject) => Candidate['values']): Candidate | undefined {
+	const contact = asObject(entry);
+	const id = str(contact, 'id');
+	return contact && id !== null ? { id, values: values(contact), contact } : undefined;
+}
+
 /** Look-up candidates from a vendor's list of contacts; entries without an ID are left out. */
 export function candidatesFrom(list: unknown[], values: (contact: IDataObject) => Candidate['values']): Candidate[] {
-	return list.flatMap((entry) => {
-		const contact = asObject(entry);
-		const id = str(contact, 'id');
-		return contact && id !== null ? [{ id, values: values(contact) }] : [];
-	});
+	return list.flatMap((entry) => candidateOf(entry, values) ?? []);
 }
 
 /** A query string from plain values, encoded. */

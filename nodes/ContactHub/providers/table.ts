@@ -15,7 +15,7 @@ import {
 } from './types';
 
 /** A provider as its module writes it: everything but what its table gives. */
-export type ProviderSpec = Omit<ContactProvider, 'fields' | 'toBody' | 'toContact' | 'toCreateBody' | 'toCreatedContact'>;
+export type ProviderSpec = Omit<ContactProvider, 'fields' | 'toBody' | 'toContact' | 'toCreateBody' | 'toCreatedContact' | 'toReadContact'>;
 
 type OutputValue = NormalizedContact[string];
 
@@ -108,6 +108,25 @@ function createdContactFrom(
 	return contact;
 }
 
+/** The simplified output of a contact object a read or a look-up answered: the table's keys, else their aliases, else its identifiers. */
+function readContactFrom(spec: ProviderSpec, fields: Array<[ContactField, string]>, data: IDataObject | undefined, id: string): NormalizedContact {
+	const aliases = spec.readExtras?.aliases ?? {};
+	const contact = blankContact(spec.id, str(data, 'id') ?? id);
+	const out: Record<string, OutputValue> = contact;
+	for (const [field, key] of fields) {
+		if (FIELD_KINDS[field] === 'overrides') continue;
+		const alias = aliases[field as OutputField];
+		out[field] = readValue(field as OutputField, data?.[key]) ?? (alias ? readValue(field as OutputField, data?.[alias]) : null);
+	}
+	const listed = data && spec.readExtras?.identifiers ? spec.readExtras.identifiers(data) : {};
+	for (const kind of LOOKUP_KINDS) out[kind] ??= listed[kind]?.[0] ?? null;
+	if (spec.table.timestamps) {
+		contact.createdAt = str(data, spec.table.timestamps.createdAt) ?? (aliases.createdAt ? str(data, aliases.createdAt) : null);
+		contact.updatedAt = str(data, spec.table.timestamps.updatedAt) ?? (aliases.updatedAt ? str(data, aliases.updatedAt) : null);
+	}
+	return contact;
+}
+
 /** A provider from its module's spec: its fields, request body and simplified output all read its table. */
 export function defineProvider(spec: ProviderSpec): ContactProvider {
 	const { table } = spec;
@@ -120,5 +139,6 @@ export function defineProvider(spec: ProviderSpec): ContactProvider {
 		toContact: (body, id, update) => contactFrom(spec.id, table, fields, body, id, update),
 		toCreateBody: (update, lookedUpBy) => createBodyFrom(spec, createFields, update, lookedUpBy),
 		toCreatedContact: (answer, update) => createdContactFrom(spec, answer, update),
+		toReadContact: (contact, id) => readContactFrom(spec, fields, contact, id),
 	};
 }

@@ -87,6 +87,8 @@ export interface LookupRequest {
 export interface Candidate {
 	id: string;
 	values: Partial<Record<LookupKind, string[]>>;
+	/** The contact object as the look-up answered it. */
+	contact?: IDataObject;
 }
 
 /** One answer of a look-up: its candidates, partial matches included, and whether a next page exists. */
@@ -107,6 +109,8 @@ export interface ContactLookup {
 	readPage(body: unknown, page: number): LookupPage | undefined;
 	/** Kinds searched again with the value as the user wrote it when the normalised one finds nothing (full-text search). */
 	searchAsGiven?: readonly LookupKind[];
+	/** Whether a look-up's answer holds the contact as fully as a read by ID does, so Get needs no read after it. */
+	complete?: boolean;
 }
 
 /** What a vendor's create answered: the contact's ID, whether the vendor made it, and the contact object if it sent one. */
@@ -137,8 +141,16 @@ export interface ContactCreate {
 export interface ContactRead {
 	/** The read path for an already percent-encoded contact ID, relative to the credential's base URL. */
 	path(encodedId: string): string;
-	/** The contact's identifiers from the answer, to check it carries a value; undefined when unreadable. */
+	/** The contact from the answer, with its identifiers, to check it carries a value and to output it; undefined when unreadable. */
 	readCandidate(body: unknown): Candidate | undefined;
+}
+
+/** What a simplified output reads beyond the table's keys: keys some answers use instead, and identifiers listed apart. */
+export interface ReadExtras {
+	/** Another key the same value comes under in some answers (LeadLex's list: `company_name`, its get: `company`). */
+	aliases?: Partial<Record<OutputField | 'createdAt' | 'updatedAt', string>>;
+	/** Values the contact lists apart from its fields (Bland AI's identifiers), for the keys the fields leave empty. */
+	identifiers?(contact: IDataObject): Candidate['values'];
 }
 
 /** A vendor's contact as data: its names for the node's fields and where its bodies keep them. */
@@ -190,6 +202,10 @@ export interface ContactProvider {
 	create: ContactCreate;
 	/** Reading one contact by ID, where the vendor documents it. */
 	read?: ContactRead;
+	/** How a read contact's answer differs from the update's (Get). */
+	readExtras?: ReadExtras;
+	/** The simplified output from a contact object as a read or a look-up answered it. */
+	toReadContact(contact: IDataObject | undefined, id: string): NormalizedContact;
 	/** The create body for a validated update, and the fields the create does not take (sent in one update after it). */
 	toCreateBody(update: ContactUpdate, lookedUpBy: LookupKind): { body: IDataObject; rest: ContactUpdate };
 	/** The simplified output from a create's answer: the answer's values, what was sent where it is silent. */
