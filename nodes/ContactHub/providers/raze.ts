@@ -65,16 +65,6 @@ export const raze = defineProvider({
 	// means a contact with the email exists.
 	create: {
 		path: '/external/v1/contacts',
-		fields: {
-			name: 'name',
-			email: 'email',
-			phone: 'phone',
-			company: 'company',
-			jobTitle: 'position',
-			linkedinUrl: 'linkedin_url',
-			tags: 'tags',
-			customFields: 'custom_fields',
-		},
 		required: ['name'],
 		readAnswer: dataWithId,
 		conflictMeansExists: true,

@@ -77,7 +77,7 @@ function createBodyFrom(
 	const body: IDataObject = {};
 	const rest: ContactUpdate = {};
 	for (const [field, value] of Object.entries(update) as Array<[ContactField, ContactUpdate[ContactField]]>) {
-		const key = create.fields[field];
+		const key = (create.fields ?? table.fields)[field];
 		const otherIdentifier = create.oneIdentifier === true && field !== lookedUpBy && (LOOKUP_KINDS as readonly string[]).includes(field);
 		if (key === undefined || otherIdentifier) (rest as Record<string, unknown>)[field] = value;
 	}
@@ -97,7 +97,7 @@ function createdContactFrom(
 	const contact = blankContact(spec.id, answer.id);
 	const out: Record<string, OutputValue> = contact;
 	for (const field of Object.keys(FIELD_KINDS) as ContactField[]) {
-		const key = spec.create.fields[field] ?? spec.table.fields[field];
+		const key = spec.create.fields?.[field] ?? spec.table.fields[field];
 		if (FIELD_KINDS[field] === 'overrides' || key === undefined) continue;
 		out[field] = readValue(field as OutputField, data?.[key]) ?? ((update[field] ?? null) as OutputValue);
 	}
@@ -131,7 +131,7 @@ function readContactFrom(spec: ProviderSpec, fields: Array<[ContactField, string
 export function defineProvider(spec: ProviderSpec): ContactProvider {
 	const { table } = spec;
 	const fields = rows(table);
-	const createFields = Object.entries(spec.create.fields) as Array<[ContactField, string]>;
+	const createFields = spec.create.fields ? (Object.entries(spec.create.fields) as Array<[ContactField, string]>) : fields;
 	return {
 		...spec,
 		fields: fields.map(([field]) => field),

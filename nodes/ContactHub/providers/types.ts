@@ -125,8 +125,8 @@ export interface CreateAnswer {
 export interface ContactCreate {
 	/** The create's path, relative to the credential's base URL (always a POST). */
 	path: string;
-	/** Node field → the create body's key, in body order; fields not listed go in one update right after the create. */
-	fields: Partial<Record<ContactField, string>>;
+	/** Node field → the create body's key, in body order; fields not listed go in one update right after the create. Default: the update's table. */
+	fields?: Partial<Record<ContactField, string>>;
 	/** Of the look-up kinds' fields, only the one looked up by is sent (Bland AI's resolve matches by them); the rest follow in the update. */
 	oneIdentifier?: boolean;
 	/** Fields the vendor requires on create: an item without them fails before the create is sent. */
