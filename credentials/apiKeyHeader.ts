@@ -4,12 +4,12 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-wo
 const HEADER_VALUE = /^[\t\u0020-\u007e\u0080-\u00ff]*$/;
 
 /** The API key as it is sent: surrounding whitespace (a pasted newline) trimmed. */
-export function apiKeyOf(credentials: ICredentialDataDecryptedObject): string {
+function apiKeyOf(credentials: ICredentialDataDecryptedObject): string {
 	return String(credentials.apiKey ?? '').trim();
 }
 
 /** Why a key cannot be sent in a header, or undefined when it can. */
-export function apiKeyProblem(key: string): string | undefined {
+function apiKeyProblem(key: string): string | undefined {
 	if (key === '') return 'the API Key is empty';
 	if (!HEADER_VALUE.test(key)) {
 		return 'the API Key holds a line break or a character that cannot be sent in an HTTP header; paste the key again';

@@ -3,6 +3,7 @@ import type { INodeCredentialDescription, INodeProperties, INodePropertyOptions 
 import { OPERATION_LIST } from './actions';
 import { optionsProperty, WRITES } from './actions/options';
 import { PROVIDERS } from './providers/registry';
+import { FIELD_LABELS, KIND_NOUNS, LOOKUP_VALUE_LABELS } from './vocabulary';
 import { LOOKUP_KINDS, type ContactField, type ContactProvider, type LookupKind } from './providers/types';
 
 type Providers = readonly ContactProvider[];
@@ -10,65 +11,65 @@ type Providers = readonly ContactProvider[];
 /** The UI definition of every update field, before provider hints and visibility are applied. */
 const FIELD_PROPERTIES: Record<ContactField, Omit<INodeProperties, 'name'>> = {
 	name: {
-		displayName: 'Name',
+		displayName: FIELD_LABELS.name,
 		type: 'string',
 		default: '',
 		description: "The contact's full name",
 	},
 	email: {
-		displayName: 'Email',
+		displayName: FIELD_LABELS.email,
 		type: 'string',
 		placeholder: 'name@email.com',
 		default: '',
 		description: "The contact's email address",
 	},
 	phone: {
-		displayName: 'Phone',
+		displayName: FIELD_LABELS.phone,
 		type: 'string',
 		default: '',
 		description: "The contact's phone number, with country code",
 	},
 	company: {
-		displayName: 'Company',
+		displayName: FIELD_LABELS.company,
 		type: 'string',
 		default: '',
 		description: "The contact's company name",
 	},
 	jobTitle: {
-		displayName: 'Job Title',
+		displayName: FIELD_LABELS.jobTitle,
 		type: 'string',
 		default: '',
 		description: "The contact's job title or position",
 	},
 	linkedinUrl: {
-		displayName: 'LinkedIn URL',
+		displayName: FIELD_LABELS.linkedinUrl,
 		type: 'string',
 		placeholder: 'https://www.linkedin.com/in/jane-doe',
 		default: '',
 		description: "The contact's LinkedIn profile URL",
 	},
 	externalId: {
-		displayName: 'External ID',
+		displayName: FIELD_LABELS.externalId,
 		type: 'string',
 		default: '',
 		description: 'Your own ID for the contact, e.g. from your CRM',
 	},
 	notes: {
-		displayName: 'Notes',
+		displayName: FIELD_LABELS.notes,
 		type: 'string',
 		typeOptions: { rows: 3 },
 		default: '',
 		description: "Text to add to the contact's notes",
 	},
 	tags: {
-		displayName: 'Tags',
+		displayName: FIELD_LABELS.tags,
 		type: 'string',
 		placeholder: 'hot-lead, enterprise',
 		default: '',
 		description: 'Comma-separated tags, or an array of tags from an expression',
 	},
 	customFields: {
-		displayName: 'Custom Fields',
+		displayName: FIELD_LABELS.customFields,
 		type: 'fixedCollection',
 		placeholder: 'Add Custom Field',
 		typeOptions: { multipleValues: true },
@@ -100,7 +101,7 @@ const FIELD_PROPERTIES: Record<ContactField, Omit<INodeProperties, 'name'>> = {
 		],
 	},
 	httpActionOverrides: {
-		displayName: 'HTTP Action Overrides',
+		displayName: FIELD_LABELS.httpActionOverrides,
 		type: 'json',
 		default: '{}',
 		description:
@@ -112,7 +113,7 @@ const FIELD_PROPERTIES: Record<ContactField, Omit<INodeProperties, 'name'>> = {
  * The Update Fields options: one per field and distinct description, shown only for the providers
  * that accept the field, with each provider's semantics where it differs.
  */
-export function updateFieldOptions(providers: Providers = PROVIDERS): INodeProperties[] {
+function updateFieldOptions(providers: Providers = PROVIDERS): INodeProperties[] {
 	const options: INodeProperties[] = [];
 	for (const [field, base] of Object.entries(FIELD_PROPERTIES) as Array<[ContactField, INodeProperties]>) {
 		const byDescription = new Map<string, string[]>();
@@ -142,22 +143,18 @@ function autoMapNotices(providers: Providers): INodeProperties[] {
 	}));
 }
 
-const KIND_TEXT: Record<LookupKind, string> = { email: 'email address', phone: 'phone number', externalId: 'external ID' };
 
-const LOOKUP_VALUE: Record<LookupKind, Pick<INodeProperties, 'displayName' | 'placeholder' | 'description'>> = {
+const LOOKUP_VALUE: Record<LookupKind, Pick<INodeProperties, 'placeholder' | 'description'>> = {
 	email: {
-		displayName: 'Contact Email',
 		placeholder: 'name@email.com',
 		description: 'The email address of the contact to update. Only a contact with exactly this email is updated.',
 	},
 	phone: {
-		displayName: 'Contact Phone',
 		placeholder: '+1 415 555 0123',
 		description:
 			'The phone number of the contact to update, with country code. Compared by its digits, so +1 (415) 555-0123 finds +14155550123.',
 	},
 	externalId: {
-		displayName: 'Contact External ID',
 		placeholder: 'crm-1001',
 		description: 'Your own ID of the contact to update (Bland AI external_id). Only an exact match is updated.',
 	},
@@ -167,6 +164,7 @@ const LOOKUP_VALUE: Record<LookupKind, Pick<INodeProperties, 'displayName' | 'pl
 function lookupTargetProperties(): INodeProperties[] {
 	return LOOKUP_KINDS.flatMap((kind): INodeProperties[] => [
 		{
+			displayName: LOOKUP_VALUE_LABELS[kind],
 			...LOOKUP_VALUE[kind],
 			name: 'lookupValue',
 			type: 'string',
@@ -175,13 +173,13 @@ function lookupTargetProperties(): INodeProperties[] {
 			displayOptions: { show: { ...MAP_EACH_FIELD, ...WRITING, identifyBy: [kind] } },
 		},
 		{
-			displayName: `${LOOKUP_VALUE[kind].displayName} Field`,
+			displayName: `${LOOKUP_VALUE_LABELS[kind]} Field`,
 			name: 'lookupField',
 			type: 'string',
 			required: true,
 			default: kind,
 			displayOptions: { show: { ...MAP_AUTOMATICALLY, ...WRITING, identifyBy: [kind] } },
-			description: `The input key that holds the ${KIND_TEXT[kind]} to look the contact up by; it is not also sent as a field. A dot reads a key inside an object, e.g. customer.${kind}.`,
+			description: `The input key that holds the ${KIND_NOUNS[kind]} to look the contact up by; it is not also sent as a field. A dot reads a key inside an object, e.g. customer.${kind}.`,
 		},
 	]);
 }

@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { FIELD_LABELS } from '../../nodes/ContactHub/engine/fields';
-import { setOwn } from '../../nodes/ContactHub/engine/safe';
+import { FIELD_LABELS } from '../../nodes/ContactHub/vocabulary';
+import { setOwn } from '../../nodes/ContactHub/engine/ownKeys';
 import { findProvider } from '../../nodes/ContactHub/providers/registry';
 import { contactHubWorkflow, runWorkflow, shutdownEngine } from '../helpers/workflow';
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';

@@ -4,7 +4,7 @@ import { buildUpdate, readContactId, readCustomFields, readTags, type Fail } fro
 import { buildRequest, encodeContactId, KEY_PLACEHOLDER, redactedAuthHeaders } from '../../nodes/ContactHub/engine/request';
 import { describeVendorFailure, updateAction } from '../../nodes/ContactHub/engine/errors';
 import { rateLimitWaitMs, neverReachedServer, withJitter } from '../../nodes/ContactHub/engine/retry';
-import { readSuccessBody } from '../../nodes/ContactHub/engine/transport';
+import { parseAnswerBody } from '../../nodes/ContactHub/engine/transport';
 import { findProvider, PROVIDERS } from '../../nodes/ContactHub/providers/registry';
 import type { ContactProvider } from '../../nodes/ContactHub/providers/types';
 
@@ -104,9 +104,9 @@ describe('vendor answers', () => {
 	});
 
 	test('success bodies: JSON text parsed, empty is {}, garbage is undefined', () => {
-		expect(readSuccessBody('')).toEqual({});
-		expect(readSuccessBody('{"a":1}')).toEqual({ a: 1 });
-		expect(readSuccessBody('{"data": {"id": ')).toBeUndefined();
+		expect(parseAnswerBody('')).toEqual({});
+		expect(parseAnswerBody('{"a":1}')).toEqual({ a: 1 });
+		expect(parseAnswerBody('{"data": {"id": ')).toBeUndefined();
 	});
 
 	test('rate-limit waits are read from every documented signal', () => {

@@ -27,7 +27,6 @@ const fifth: ContactProvider = defineProvider({
 	},
 	lookup: {
 		by: ['externalId'],
-		partial: false,
 		request: (_kind, value) => ({ method: 'GET', path: `/people?ref=${value}` }),
 		readPage: () => ({ candidates: [], hasMore: false }),
 	},

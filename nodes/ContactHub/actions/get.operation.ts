@@ -3,10 +3,11 @@ import type { ICredentialsDecrypted, IDataObject, INodeExecutionData, INodePrope
 import { normalizeBaseUrl } from '../../../credentials/apiKeyHeader';
 import { readAction } from '../engine/errors';
 import { apiError, credentialFor, lookUp, operationError, planRead, rawOutput, wantsRaw, withoutKey, type ItemPlan, type RunContext } from '../engine/item';
-import { BY_ID_WHERE_READ, LOOKUP_VALUE_LABELS, notFoundFailure } from '../engine/lookup';
+import { BY_ID_WHERE_READ, notFoundFailure } from '../engine/lookup';
 import { encodeContactId } from '../engine/request';
 import { sendRequest } from '../engine/transport';
 import { LOOKUP_KINDS, type ContactProvider, type LookupKind } from '../providers/types';
+import { FIELD_LABELS, LOOKUP_VALUE_LABELS } from '../vocabulary';
 import { identifyByProperties } from './identify';
 import type { ContactOperation, ItemResult } from './operation';
 import { optionsProperty } from './options';
@@ -59,7 +60,7 @@ function properties(providers: readonly ContactProvider[]): INodeProperties[] {
 			description: 'How to find the contact. By email, phone or external ID, the node looks the contact up and outputs it only if exactly one contact matches.',
 		}),
 		{
-			displayName: 'Contact ID',
+			displayName: FIELD_LABELS.contactId,
 			name: 'contactId',
 			type: 'string',
 			required: true,

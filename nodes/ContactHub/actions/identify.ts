@@ -2,18 +2,19 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { IdentifyBy, IdentifyChoice } from '../engine/lookup';
 import type { ContactProvider } from '../providers/types';
+import { IDENTIFY_BY_LABEL, IDENTIFY_BY_LABELS, KIND_NOUNS } from '../vocabulary';
 
-/** Identify Contact By's options: label and what each does. */
-const IDENTIFY: Record<IdentifyBy, { name: string; description: string }> = {
-	id: { name: 'Contact ID', description: "The provider's own ID of the contact" },
-	email: { name: 'Email', description: 'Look the contact up by email address (exact, ignoring case)' },
-	phone: { name: 'Phone', description: 'Look the contact up by phone number (exact in its digits)' },
-	externalId: { name: 'External ID', description: 'Look the contact up by your own ID for it (exact)' },
+/** What each Identify Contact By option does. */
+const IDENTIFY: Record<IdentifyBy, string> = {
+	id: "The provider's own ID of the contact",
+	email: `Look the contact up by ${KIND_NOUNS.email} (exact, ignoring case)`,
+	phone: `Look the contact up by ${KIND_NOUNS.phone} (exact in its digits)`,
+	externalId: 'Look the contact up by your own ID for it (exact)',
 };
 
 /** Identify Contact By before its options, default and text, which come from the operation. */
 const IDENTIFY_BY: INodeProperties = {
-	displayName: 'Identify Contact By',
+	displayName: IDENTIFY_BY_LABEL,
 	name: 'identifyBy',
 	type: 'options',
 	// Like Provider, it decides which parameters are shown; with an expression n8n would show and require them all.
@@ -23,7 +24,7 @@ const IDENTIFY_BY: INodeProperties = {
 };
 
 /** What an operation's Identify Contact By says: its choices and the sentence under it. */
-export interface IdentifyByText {
+interface IdentifyByText {
 	operation: string;
 	choice: IdentifyChoice;
 	/** Appended to each look-up option's description: "then update it". */
@@ -46,9 +47,9 @@ export function identifyByProperties(providers: readonly ContactProvider[], text
 	return [...groups.values()].map((group) => ({
 		...IDENTIFY_BY,
 		options: group.values.map((value) => ({
-			name: IDENTIFY[value].name,
+			name: IDENTIFY_BY_LABELS[value],
 			value,
-			description: value === 'id' ? IDENTIFY.id.description : `${IDENTIFY[value].description}, ${text.then}`,
+			description: value === 'id' ? IDENTIFY.id : `${IDENTIFY[value]}, ${text.then}`,
 		})),
 		default: group.values[0],
 		description: text.description,

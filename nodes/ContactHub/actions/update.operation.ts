@@ -4,6 +4,7 @@ import { credentialFor, dryRunItem, locate, planItem, sendUpdate, shapeOutput, t
 import { BY_ID_OR_LOOKUP } from '../engine/lookup';
 import { buildRequest } from '../engine/request';
 import type { ContactProvider } from '../providers/types';
+import { FIELD_LABELS } from '../vocabulary';
 import { identifyByProperties } from './identify';
 import type { ContactOperation, ItemResult } from './operation';
 
@@ -12,7 +13,7 @@ const SHOW = { resource: ['contact'], operation: ['update'] };
 /** The contact ID, as an input key (Map Automatically) or a value (Map Each Field Below). */
 const CONTACT_ID_PROPERTIES: INodeProperties[] = [
 	{
-		displayName: 'Contact ID Field',
+		displayName: `${FIELD_LABELS.contactId} Field`,
 		name: 'contactIdField',
 		type: 'string',
 		required: true,
@@ -21,7 +22,7 @@ const CONTACT_ID_PROPERTIES: INodeProperties[] = [
 		description: 'The input key that holds the ID of the contact to update. A dot reads a key inside an object, e.g. customer.contactId.',
 	},
 	{
-		displayName: 'Contact ID',
+		displayName: FIELD_LABELS.contactId,
 		name: 'contactId',
 		type: 'string',
 		required: true,

@@ -19,13 +19,14 @@ import {
 	type ItemPlan,
 	type RunContext,
 } from '../engine/item';
-import { BY_LOOKUP, KIND_WORDS, lookedUp, matchesExactly, type LookupQuery } from '../engine/lookup';
+import { BY_LOOKUP, lookedUp, matchesExactly, type LookupQuery } from '../engine/lookup';
 import { NewContacts } from '../engine/newContacts';
 import type { SendResult } from '../engine/policy';
 import { buildRequest, encodeContactId, type VendorRequest } from '../engine/request';
 import { sendRequest } from '../engine/transport';
 import { Cancelled, wait } from '../engine/wait';
 import type { ContactProvider, ContactUpdate, CreateAnswer } from '../providers/types';
+import { KIND_WORDS } from '../vocabulary';
 import { identifyByProperties } from './identify';
 import type { ContactOperation, ItemResult } from './operation';
 

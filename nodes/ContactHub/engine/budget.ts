@@ -38,7 +38,7 @@ export function readBudget(headers: IDataObject | undefined, now = Date.now()): 
  * Reset times come in whole seconds and clocks differ a little: a budget back within Max Retry Wait
  * plus this is waited for, not taken for a limit hours away.
  */
-export const RESET_SLACK_MS = 2000;
+const RESET_SLACK_MS = 2000;
 
 /** Whether a budget returning in `ms` is beyond what the run waits for (Max Retry Wait, give or take the slack). */
 export function beyondWait(ms: number, maxWaitMs: number): boolean {

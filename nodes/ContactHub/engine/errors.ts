@@ -217,7 +217,7 @@ export function notRetriedText(provider: ContactProvider, action: Action): strin
 }
 
 /** What is known of a request that got no answer. */
-export interface NoAnswer {
+interface NoAnswer {
 	code?: string;
 	timedOut: boolean;
 	attempts: number;
@@ -245,7 +245,7 @@ export function networkFailure(provider: ContactProvider, action: Action, { code
 }
 
 /** The 429s one request met before the node gave up. */
-export interface RateLimited {
+interface RateLimited {
 	hits: number;
 	/** From the first 429 to the last: the time really waited. */
 	waitedMs: number;

@@ -1,26 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { FIELD_KINDS, type ContactField, type ContactProvider, type ContactUpdate, type HttpActionOverrides } from '../providers/types';
-import { ownValue, RESERVED_KEY, reservedKeyPath, safeCopy, setOwn } from './safe';
+import { FIELD_LABELS } from '../vocabulary';
+import { isPlainObject, ownValue, RESERVED_KEY, reservedKeyPath, safeCopy, setOwn } from './ownKeys';
 
 /** Reports a field value the node refuses, before anything is sent; it never returns. */
 export type Fail = (field: string, message: string) => never;
-
-/** The label a user sees for each field, used in error messages. */
-export const FIELD_LABELS: Record<ContactField | 'contactId', string> = {
-	contactId: 'Contact ID',
-	name: 'Name',
-	email: 'Email',
-	phone: 'Phone',
-	company: 'Company',
-	jobTitle: 'Job Title',
-	linkedinUrl: 'LinkedIn URL',
-	externalId: 'External ID',
-	notes: 'Notes',
-	tags: 'Tags',
-	customFields: 'Custom Fields',
-	httpActionOverrides: 'HTTP Action Overrides',
-};
 
 /** The fields whose kind is text. */
 type TextField = { [F in ContactField]: (typeof FIELD_KINDS)[F] extends 'text' ? F : never }[ContactField];
@@ -36,7 +21,7 @@ export function isEmailAddress(text: string): boolean {
 }
 
 /** Options that change how fields are read. */
-export interface FieldOptions {
+interface FieldOptions {
 	sendEmptyValues: boolean;
 }
 
@@ -46,10 +31,6 @@ function isEmpty(value: unknown): boolean {
 	if (Array.isArray(value)) return value.length === 0;
 	if (typeof value === 'object') return Object.keys(value).length === 0;
 	return false;
-}
-
-function isPlainObject(value: unknown): value is IDataObject {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** The label a user sees for a field or parameter; an unknown name (even `toString`) is shown as it is. */
@@ -66,7 +47,7 @@ function refuseReservedKey(value: unknown, field: string, fail: Fail): void {
 }
 
 /** Parses a JSON object given as text or as an object; anything else is refused. */
-export function parseJsonObject(value: unknown, field: string, fail: Fail): IDataObject {
+function parseJsonObject(value: unknown, field: string, fail: Fail): IDataObject {
 	let parsed = value;
 	if (typeof value === 'string') {
 		try {
@@ -172,7 +153,7 @@ export function readCustomFields(value: unknown, fail: Fail, sendEmptyValues = f
 }
 
 /** Values as text, for vendors that store text only; numbers and booleans convert, the rest is refused. */
-export function toStringMap(
+function toStringMap(
 	object: IDataObject,
 	field: string,
 	what: string,
@@ -193,7 +174,7 @@ export function toStringMap(
 }
 
 /** OpenCX's http_action_overrides: only its four maps, each text to text. */
-export function readHttpActionOverrides(value: unknown, fail: Fail): HttpActionOverrides {
+function readHttpActionOverrides(value: unknown, fail: Fail): HttpActionOverrides {
 	const object = parseJsonObject(value, 'httpActionOverrides', fail);
 	const result: HttpActionOverrides = {};
 	for (const [key, map] of Object.entries(object)) {

@@ -10,7 +10,7 @@ const LOW_SHARE = 0.25;
 const RESET_MARGIN_MS = 250;
 
 /** What shapes one execution's requests. */
-export interface GateOptions {
+interface GateOptions {
 	/** Max Requests per Minute; 0 is no throttle. */
 	maxPerMinute: number;
 	/** Max Retry Wait: a vendor budget that returns later than this ends the run instead of a wait. */

@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ContactProvider, LookupKind } from '../providers/types';
 import { fieldsFromInput, labelOf as fieldLabel, readInputKey, type Fail } from './fields';
-import { KIND_WORDS, LOOKUP_VALUE_LABELS, readIdentifyBy, type IdentifyBy, type IdentifyChoice } from './lookup';
+import { FIELD_LABELS, IDENTIFY_BY_LABEL, KIND_WORDS, LOOKUP_VALUE_LABELS } from '../vocabulary';
+import { readIdentifyBy, type IdentifyBy, type IdentifyChoice } from './lookup';
 import type { ParameterReader } from './parameters';
 
 /** What one item asks for, as given, before its values are validated. */
@@ -35,14 +36,14 @@ function failer(ctx: IExecuteFunctions, provider: ContactProvider, itemIndex: nu
 
 /** The label of a parameter or field, for "Field "…"" hints. */
 function labelFor(field: string, identifyBy: IdentifyBy): string {
-	if (field === 'identifyBy') return 'Identify Contact By';
+	if (field === 'identifyBy') return IDENTIFY_BY_LABEL;
 	if (field === 'lookupValue' && identifyBy !== 'id') return LOOKUP_VALUE_LABELS[identifyBy];
 	return fieldLabel(field);
 }
 
 function identifyByOf(ctx: IExecuteFunctions, param: ParameterReader, itemIndex: number, provider: ContactProvider, choice: IdentifyChoice): IdentifyBy {
 	const fail = failer(ctx, provider, itemIndex, () =>
-		'Field "Identify Contact By": choose one the provider offers, in the node or in the expression that sets it.',
+		`Field "${IDENTIFY_BY_LABEL}": choose one the provider offers, in the node or in the expression that sets it.`,
 	);
 	return readIdentifyBy(param('identifyBy', itemIndex, choice.offered(provider)[0]), provider, fail, choice);
 }
@@ -67,7 +68,7 @@ export function readTarget(ctx: IExecuteFunctions, param: ParameterReader, itemI
 
 /** The parameter that names the input key holding the target, its label and default key. */
 function keyParameter(identifyBy: IdentifyBy): { name: string; label: string; fallback: string } {
-	if (identifyBy === 'id') return { name: 'contactIdField', label: 'Contact ID Field', fallback: 'id' };
+	if (identifyBy === 'id') return { name: 'contactIdField', label: `${FIELD_LABELS.contactId} Field`, fallback: 'id' };
 	return { name: 'lookupField', label: `${LOOKUP_VALUE_LABELS[identifyBy as LookupKind]} Field`, fallback: identifyBy };
 }
 

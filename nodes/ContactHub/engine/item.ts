@@ -10,6 +10,7 @@ import type { RequestGate } from './gate';
 import { itemSuffix, readItemInput, readTarget, type ItemInput } from './input';
 import { findContact, lookedUp, notFoundFailure, readLookupValue, type IdentifyBy, type IdentifyChoice, type LookupQuery } from './lookup';
 import type { NewContacts } from './newContacts';
+import { isPlainObject } from './ownKeys';
 import type { ParameterReader } from './parameters';
 import { redactedAuthHeaders, type VendorRequest } from './request';
 import { DEFAULTS } from './settings';
@@ -118,7 +119,7 @@ export async function credentialFor(run: RunContext, provider: ContactProvider, 
 }
 
 /** Replaces every occurrence of a secret in a text with a placeholder. */
-export function hideSecret(secret: unknown): (text: string) => string {
+function hideSecret(secret: unknown): (text: string) => string {
 	const value = typeof secret === 'string' ? secret.trim() : '';
 	// Very short values would match ordinary text; no real key is that short.
 	if (value.length < 6) return (text) => text;
@@ -170,7 +171,7 @@ export function operationError(run: RunContext, plan: ItemPlan, failure: Failure
 }
 
 /** What the look-up of an item's contact found: the one exact match (as the look-up answered it), or none (with how many matched only partly). */
-export type Located = { contactId: string; candidate: Candidate } | { partialMatches: number };
+type Located = { contactId: string; candidate: Candidate } | { partialMatches: number };
 
 /** The look-up of the item's contact, exact matches only; a failed look-up or two or more matches throw. */
 export async function lookUp(run: RunContext, plan: ItemPlan, credential: ICredentialsDecrypted, query: LookupQuery): Promise<Located> {
@@ -240,7 +241,7 @@ export async function sendUpdate(
 
 /** A vendor's answer as an output item's json: an object as it is, anything else under `data`. */
 export function rawOutput(body: unknown): IDataObject {
-	if (body !== null && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
+	if (isPlainObject(body)) return body;
 	return { data: body as IDataObject[string] };
 }
 

@@ -7,27 +7,10 @@ import { describe, isEmailAddress, type Fail } from './fields';
 import type { RequestGate } from './gate';
 import type { TransportSettings } from './policy';
 import { sendRequest } from './transport';
+import { IDENTIFY_BY_LABEL, IDENTIFY_BY_LABELS, KIND_WORDS, LOOKUP_VALUE_LABELS } from '../vocabulary';
 
 /** How the node finds the contact to update: by its ID, or by a look-up (`identifyBy`, public contract). */
 export type IdentifyBy = 'id' | LookupKind;
-
-/** The Identify Contact By options, as the editor labels them. */
-export const IDENTIFY_BY_LABELS: Record<IdentifyBy, string> = {
-	id: 'Contact ID',
-	email: 'Email',
-	phone: 'Phone',
-	externalId: 'External ID',
-};
-
-/** The parameter a look-up value is entered in (Map Each Field Below), as the editor labels it. */
-export const LOOKUP_VALUE_LABELS: Record<LookupKind, string> = {
-	email: 'Contact Email',
-	phone: 'Contact Phone',
-	externalId: 'Contact External ID',
-};
-
-/** The words for each kind inside a sentence: "no contact with email …". */
-export const KIND_WORDS: Record<LookupKind, string> = { email: 'email', phone: 'phone', externalId: 'external ID' };
 
 /** Look-ups stop reading partial matches here and fail, rather than guess among more. */
 export const MAX_CANDIDATES = 1000;
@@ -45,7 +28,7 @@ export interface IdentifyChoice {
 }
 
 /** The identifyBy values a provider offers: its ID, and each look-up its vendor documents. */
-export function identifyByOptions(provider: ContactProvider): IdentifyBy[] {
+function identifyByOptions(provider: ContactProvider): IdentifyBy[] {
 	return ['id', ...provider.lookup.by];
 }
 
@@ -66,7 +49,7 @@ export function readIdentifyBy(value: unknown, provider: ContactProvider, fail: 
 		const choices = offered.map((option) => `${IDENTIFY_BY_LABELS[option]} (${option})`).join(', ');
 		fail(
 			'identifyBy',
-			`Identify Contact By ${typeof value === 'string' ? `"${value}"` : describe(value)} is not offered by ${provider.label}; choose one of: ${choices}`,
+			`${IDENTIFY_BY_LABEL} ${typeof value === 'string' ? `"${value}"` : describe(value)} is not offered by ${provider.label}; choose one of: ${choices}`,
 		);
 	}
 	return value as IdentifyBy;
@@ -115,7 +98,7 @@ export function lookedUp(query: LookupQuery): string {
 }
 
 /** What a look-up ended with. */
-export type LookupResult =
+type LookupResult =
 	| { outcome: 'found'; contactId: string; candidate: Candidate }
 	| { outcome: 'notFound'; partialMatches: number }
 	| { outcome: 'failed'; failure: Failure; body?: unknown; fromVendor: boolean };

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
 
-import { safeCopy } from './safe';
+import { isPlainObject, safeCopy } from './ownKeys';
 
 /** Whether a raw parameter value holds an expression anywhere inside. */
 export function hasExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
 	if (Array.isArray(value)) return value.some(hasExpression);
-	if (value !== null && typeof value === 'object') return Object.values(value).some(hasExpression);
+	if (isPlainObject(value)) return Object.values(value).some(hasExpression);
 	return false;
 }
 

@@ -49,7 +49,7 @@ export type Step =
 	| { kind: 'stopRun'; untilMs: number };
 
 /** One request's retry policy: what it is, the settings, and the 429s it has met so far. */
-export interface RetryPolicy {
+interface RetryPolicy {
 	provider: ContactProvider;
 	action: Action;
 	/** Whether a resend after a lost answer leaves the vendor as one send would. */

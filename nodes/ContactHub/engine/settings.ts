@@ -4,7 +4,7 @@ import { optionsProperty } from '../actions/options';
 import type { TransportSettings } from './policy';
 
 /** Options read once per execution (from the first item), as they shape the whole run. */
-export interface RunSettings extends TransportSettings {
+interface RunSettings extends TransportSettings {
 	parallelRequests: number;
 	maxRequestsPerMinute: number;
 }
@@ -23,7 +23,7 @@ export const DEFAULTS = Object.fromEntries(OPTIONS.map((option) => [option.name,
 };
 
 /** Refuses an option value; it never returns. */
-export type OptionFail = (message: string, description: string) => never;
+type OptionFail = (message: string, description: string) => never;
 
 /**
  * A numeric option within the bounds the editor enforces (typeOptions), which workflow JSON and

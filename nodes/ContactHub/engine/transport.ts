@@ -10,7 +10,7 @@ import type { VendorRequest } from './request';
 import { Cancelled, wait } from './wait';
 
 /** Reads a 2xx body: JSON text is parsed, an empty body is an empty object, anything else is undefined. */
-export function readSuccessBody(body: unknown): unknown {
+export function parseAnswerBody(body: unknown): unknown {
 	if (body === undefined || body === null || body === '') return {};
 	if (typeof body !== 'string') return body;
 	try {
@@ -65,15 +65,15 @@ async function attemptOnce(
 }
 
 /** Sorts an attempt by what it tells the retry policy. */
-function sortAnswer(attempt: Attempt): Answer {
+function classifyAttempt(attempt: Attempt): Answer {
 	if ('error' in attempt) return { kind: 'network', error: attempt.error, code: networkCode(attempt.error) };
 	const { statusCode: status, body: raw } = attempt.response;
 	const headers = attempt.response.headers as IDataObject | undefined;
 	if (status >= 200 && status < 300) {
-		const body = readSuccessBody(raw);
+		const body = parseAnswerBody(raw);
 		return body === undefined ? { kind: 'unreadable', status, raw } : { kind: 'success', status, body };
 	}
-	const body = readSuccessBody(raw) ?? raw;
+	const body = parseAnswerBody(raw) ?? raw;
 	if (status === 429) return { kind: 'rateLimited', headers, body };
 	if (status >= 300 && status < 400) return { kind: 'redirect', status, location: headers?.location, body };
 	return { kind: 'failed', status, body };
@@ -130,7 +130,7 @@ export async function sendRequest(
 	for (let attempt = 0; ; attempt++) {
 		await cancel.hold(gate.acquire(cancel.signal));
 		const sent = await attemptOnce(ctx, provider, credential, request, settings, cancel.signal);
-		const answer = sortAnswer(sent);
+		const answer = classifyAttempt(sent);
 		cancel.settle(answer);
 		if ('response' in sent) gate.observe(sent.response.headers as IDataObject);
 		const step = nextStep(answer, attempt, policy);

@@ -23,7 +23,7 @@ export class Cancelled extends Error {
 }
 
 /** Throws Cancelled once the execution is cancelled. */
-export function checkCancelled(signal: AbortSignal | undefined): void {
+function checkCancelled(signal: AbortSignal | undefined): void {
 	if (signal?.aborted) throw new Cancelled();
 }
 

@@ -38,7 +38,6 @@ export const blandAi = defineProvider({
 	// POST /v1/contacts/find answers one contact or `data: null`; matching rules are not documented.
 	lookup: {
 		by: ['email', 'phone', 'externalId'],
-		partial: true,
 		// find answers the whole contact, identifiers and memories, as the read by ID does.
 		complete: true,
 		request: (kind, value) => ({ method: 'POST', path: '/v1/contacts/find', body: { [IDENTIFIER[kind]]: value } }),

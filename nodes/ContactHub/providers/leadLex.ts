@@ -30,7 +30,6 @@ export const leadLex = defineProvider({
 	// GET /v1/contacts?search= matches name or email partially; there is no email or phone filter.
 	lookup: {
 		by: ['email'],
-		partial: true,
 		// List items lack notes, tags and custom fields: Get reads the contact by ID after the look-up.
 		complete: false,
 		request: (_kind, value, page) => ({

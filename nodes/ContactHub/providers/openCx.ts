@@ -34,7 +34,6 @@ export const openCx = defineProvider({
 	// GET /chat/sessions/search?q= is full text over name, email and phone; it has no paging.
 	lookup: {
 		by: ['email', 'phone'],
-		partial: true,
 		// OpenCX documents no read by ID: the search's contact (id, name, email, phone) is all Get can have.
 		complete: true,
 		// Full text finds "+1 (415) 555-0123" by its words, not by "+14155550123".

@@ -32,7 +32,6 @@ export const raze = defineProvider({
 	// own code answers data as an array with a top-level pagination, and matches any part of the email.
 	lookup: {
 		by: ['email'],
-		partial: true,
 		// List items are whole contacts, as the read by ID answers them.
 		complete: true,
 		request: (_kind, value, page) => ({

@@ -1,12 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isPlainObject } from '../engine/ownKeys';
 import { CONTACT_FIELDS, FIELD_KINDS, type Candidate, type CreateAnswer, type NormalizedContact, type OutputField } from './types';
 
 /** Narrows an unknown JSON value to a plain object. */
 export function asObject(value: unknown): IDataObject | undefined {
-	return value !== null && typeof value === 'object' && !Array.isArray(value)
-		? (value as IDataObject)
-		: undefined;
+	return isPlainObject(value) ? value : undefined;
 }
 
 /** A vendor's value as text, or null when absent. */
@@ -47,7 +46,7 @@ export function valuesOf(source: IDataObject | undefined, ...keys: string[]): st
 }
 
 /** Pagination as vendors report it, in any of their shapes; missing parts are undefined. */
-export interface PageInfo {
+interface PageInfo {
 	page?: unknown;
 	totalPages?: unknown;
 	total?: unknown;

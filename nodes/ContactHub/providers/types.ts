@@ -101,8 +101,6 @@ export interface LookupPage {
 export interface ContactLookup {
 	/** The kinds this vendor documents a look-up for. */
 	by: readonly LookupKind[];
-	/** Whether the vendor may answer partial matches (the node keeps exact ones only). */
-	partial: boolean;
 	/** The request for one page (from 1) of a look-up of `value`, already normalised (E.164 for phones). */
 	request(kind: LookupKind, value: string, page: number): LookupRequest;
 	/** Reads the answer to page `page`; `undefined` when the body is not the documented shape. */

@@ -1,12 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
+/*
+ * Own keys only: objects from users and vendors are copied, set and read by their own keys, so a key
+ * such as `__proto__` or `toString` stays data and never reaches a prototype.
+ */
+
 /**
  * The one key refused in user objects: assigned, it re-parents an object (JavaScript's setter), and a
  * vendor's server merging it would do the same. `constructor` and `prototype` are ordinary own keys.
  */
 export const RESERVED_KEY = '__proto__';
 
-function isPlainObject(value: unknown): value is IDataObject {
+/** Whether a value is a JSON object: not null, not an array. The one such check of the package. */
+export function isPlainObject(value: unknown): value is IDataObject {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
