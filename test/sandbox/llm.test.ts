@@ -1,5 +1,5 @@
 import { startSandbox, type Sandbox } from '.';
-import { extractArguments, pickTool } from './llm';
+import { extractArguments, fromResult, steps } from './llm';
 
 const KEY = 'sk-sandbox-anything';
 
@@ -23,6 +23,17 @@ const contactTool = {
 	},
 };
 const otherTool = { type: 'function', function: { name: 'Calculator', parameters: { type: 'object', properties: { input: { type: 'string' } } } } };
+/** The agent test's two tools: Get by email, and Update. */
+const stringTool = (name: string, keys: string[]) => ({
+	type: 'function',
+	function: { name, parameters: { type: 'object', properties: Object.fromEntries(keys.map((k) => [k, { type: 'string' }])), required: keys } },
+});
+const getTool = stringTool('Get_Raze_contact', ['email']);
+const updateTool = stringTool('Update_Raze_contact', ['contactId', 'jobTitle', 'email']);
+/** A Get result as n8n 2.8 hands it to the model: the tool's items as a JSON text. */
+const getResult = JSON.stringify([
+	{ provider: 'raze', id: 'cnt_9a8b7c6d5e4f', name: 'Grace Hopper', email: 'grace.hopper@example.com', jobTitle: 'Rear Admiral', customFields: { id: 'not-this' } },
+]);
 
 /** The JSON body of a fetch answer, untyped for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -166,10 +177,97 @@ describe('sandbox: scripted OpenAI-compatible LLM', () => {
 			expect(extractArguments(contactTool, text)).toEqual(expected);
 		});
 
-		it('the longest tool name in the prompt wins', () => {
-			const hub2 = { type: 'function', function: { name: 'Contact_Hub_2', parameters: {} } };
-			expect(pickTool([contactTool, hub2], 'use contact_hub_2 now')).toBe(hub2);
-			expect(pickTool([hub2, contactTool], 'use Contact_Hub now')).toBe(contactTool);
+		it('a value `result.<path>` is taken from the last tool result, typed by the schema; without one it is left out', () => {
+			expect(extractArguments(updateTool, 'contactId: result.id; jobTitle: CTO', getResult)).toEqual({ contactId: 'cnt_9a8b7c6d5e4f', jobTitle: 'CTO' });
+			expect(extractArguments(updateTool, 'contactId: result.id; jobTitle: CTO')).toEqual({ jobTitle: 'CTO' });
+			expect(extractArguments(updateTool, 'contactId: result.phone', getResult)).toEqual({});
+			const typedTool = { function: { parameters: { properties: { Seats: { type: 'number' }, Label: { type: 'string' }, Tags: { type: 'string' } } } } };
+			const result = JSON.stringify({ seats: '3', n: 7, tags: ['a', 'b'], none: null });
+			expect(extractArguments(typedTool, 'Seats: result.seats; Label: result.n; Tags: result.tags', result)).toEqual({ Seats: 3, Label: '7', Tags: '["a","b"]' });
+			expect(extractArguments(typedTool, 'Label: result.none', result)).toEqual({ Label: null });
+			// only a whole value is a reference
+			expect(extractArguments(updateTool, 'contactId: the result.id', getResult)).toEqual({ contactId: 'the result.id' });
 		});
+	});
+
+	describe('steps: each mention of a tool name starts one', () => {
+		const prompt = 'Please use Get_Raze_contact with email: a@b.co\nthen UPDATE_RAZE_CONTACT: contactId: result.id';
+
+		it('in the order the prompt names them; the text before the first mention belongs to the first step', () => {
+			expect(steps([updateTool, getTool], prompt)).toEqual([
+				{ tool: getTool, text: 'Please use Get_Raze_contact with email: a@b.co\nthen ' },
+				{ tool: updateTool, text: 'UPDATE_RAZE_CONTACT: contactId: result.id' },
+			]);
+		});
+
+		it('a tool named twice is two steps; the longest name wins where one starts another', () => {
+			const hub2 = { type: 'function', function: { name: 'Contact_Hub_2', parameters: {} } };
+			expect(steps([contactTool, hub2], 'use contact_hub_2, then Contact_Hub, then contact_hub_2').map((s) => s.tool)).toEqual([hub2, contactTool, hub2]);
+		});
+
+		it('a prompt that names no tool is one step with the first tool; with no tools, one step with none', () => {
+			expect(steps([otherTool, contactTool], 'input: 1')).toEqual([{ tool: otherTool, text: 'input: 1' }]);
+			expect(steps([], 'hello')).toEqual([{ tool: undefined, text: 'hello' }]);
+		});
+	});
+
+	describe('fromResult', () => {
+		it.each([
+			['the items n8n hands back (an array of objects)', getResult, 'id', 'cnt_9a8b7c6d5e4f'],
+			['the shallowest match first (breadth-first)', JSON.stringify({ a: { b: { id: 'deep' } }, c: { id: 'shallow' } }), 'id', 'shallow'],
+			['a dotted path from any object on the way', getResult, 'customFields.id', 'not-this'],
+			['JSON inside a string, parsed on the way', JSON.stringify([{ type: 'text', text: getResult }]), 'id', 'cnt_9a8b7c6d5e4f'],
+			['a dotted path', JSON.stringify({ data: { contact: { id: 'c1' } } }), 'data.contact.id', 'c1'],
+			['null is a value', JSON.stringify({ phone: null }), 'phone', null],
+			['no such path', getResult, 'phone', undefined],
+			['not JSON', 'Contact updated.', 'id', undefined],
+		])('%s', (_label, result, path, expected) => {
+			expect(fromResult(result, path)).toEqual(expected);
+		});
+	});
+
+	it('Get, then Update with the ID from Get\'s result, then "Done: ": one tool call per answer, a step per tool the prompt names', async () => {
+		const prompt =
+			'Use Get_Raze_contact to read the contact with email: grace.hopper@example.com\nThen use Update_Raze_contact on it: contactId: result.id; jobTitle: Chief Scientist; email: grace@navy.example.com';
+		const tools = [updateTool, getTool];
+		const call = async (messages: unknown[]) => (await bodyOf(await chat({ messages: [{ role: 'system', content: 'You help.' }, ...messages], tools }))).choices[0];
+		const user = { role: 'user', content: prompt };
+
+		const first = await call([user]);
+		expect(first.finish_reason).toBe('tool_calls');
+		expect(first.message.tool_calls).toHaveLength(1);
+		expect(first.message.tool_calls[0].function).toEqual({ name: 'Get_Raze_contact', arguments: '{"email":"grace.hopper@example.com"}' });
+
+		// The assistant's call as n8n 2.x replays it (with the call's id among the arguments), then Get's result.
+		const getCall = { role: 'assistant', content: '', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'Get_Raze_contact', arguments: '{"email":"grace.hopper@example.com","id":"call_1"}' } }] };
+		const afterGet = [user, getCall, { role: 'tool', tool_call_id: 'call_1', content: getResult }];
+		const second = await call(afterGet);
+		expect(second.finish_reason).toBe('tool_calls');
+		expect(second.message.tool_calls[0].function.name).toBe('Update_Raze_contact');
+		// Update's own email, not the one Get's step gives; the ID only Get's result has.
+		expect(JSON.parse(second.message.tool_calls[0].function.arguments)).toEqual({ contactId: 'cnt_9a8b7c6d5e4f', jobTitle: 'Chief Scientist', email: 'grace@navy.example.com' });
+
+		const updateCall = { role: 'assistant', content: '', tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'Update_Raze_contact', arguments: '{}' } }] };
+		const updated = JSON.stringify([{ provider: 'raze', id: 'cnt_9a8b7c6d5e4f', jobTitle: 'Chief Scientist' }]);
+		const third = await call([...afterGet, updateCall, { role: 'tool', tool_call_id: 'call_2', content: updated }]);
+		expect(third).toMatchObject({ finish_reason: 'stop', message: { content: `Done: ${updated}` } });
+
+		// Streamed, the second answer is the same call.
+		const res = await chat({ stream: true, messages: afterGet, tools });
+		const chunks = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)) as SseChunk);
+		const deltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
+		expect(deltas[0].function.name).toBe('Update_Raze_contact');
+		expect(JSON.parse(deltas.map((d) => d.function.arguments).join(''))).toMatchObject({ contactId: 'cnt_9a8b7c6d5e4f' });
+	});
+
+	it('only the tool results after the last user message count: a new prompt starts its script over', async () => {
+		const earlier = [
+			{ role: 'user', content: 'Use Get_Raze_contact: email: a@b.co' },
+			{ role: 'assistant', content: '', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'Get_Raze_contact', arguments: '{}' } }] },
+			{ role: 'tool', tool_call_id: 'call_1', content: getResult },
+			{ role: 'assistant', content: 'Done: …' },
+		];
+		const body = await bodyOf(await chat({ messages: [...earlier, { role: 'user', content: 'Now Get_Raze_contact: email: c@d.co' }], tools: [getTool] }));
+		expect(body.choices[0].message.tool_calls[0].function).toEqual({ name: 'Get_Raze_contact', arguments: '{"email":"c@d.co"}' });
 	});
 });

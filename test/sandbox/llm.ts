@@ -1,7 +1,8 @@
 /**
  * A scripted OpenAI-compatible LLM under /openai (base URL `<sandbox>/openai/v1`), for running n8n's AI Agent with
- * the OpenAI Chat Model against the sandbox. No model: the first answer calls a tool with arguments read from the
- * prompt, the answer after a tool result is a fixed text. See README.md ("Scripted LLM").
+ * the OpenAI Chat Model against the sandbox. No model: the prompt is a script of steps, one per tool it names; each
+ * answer calls the next step's tool with arguments read from that step's text (a value may be taken from the last
+ * tool result), and the answer after the last step is a fixed text. See README.md ("Scripted LLM").
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -48,13 +49,28 @@ function toolName(tool: Tool): string | undefined {
 	return typeof tool?.function?.name === 'string' ? tool.function.name : undefined;
 }
 
-/** The tool whose name appears in the prompt (the longest such name, case-insensitive), else the first tool. */
-export function pickTool(tools: Tool[], prompt: string): Tool | undefined {
-	const lower = prompt.toLowerCase();
-	const named = tools
-		.filter((tool) => toolName(tool) !== undefined && lower.includes(toolName(tool)!.toLowerCase()))
-		.sort((a, b) => toolName(b)!.length - toolName(a)!.length);
-	return named[0] ?? tools.find((tool) => toolName(tool) !== undefined);
+/** One step of the script: the tool to call and the text its arguments are read from. */
+export type Step = { tool: Tool | undefined; text: string };
+
+/**
+ * The prompt's steps: each mention of a tool's name (case-insensitive, the longest name where names overlap) starts a
+ * step that runs to the next mention; the text before the first mention belongs to the first step. A prompt that names
+ * no tool is one step with the first tool (none where there are no tools) and the whole prompt.
+ */
+export function steps(tools: Tool[], prompt: string): Step[] {
+	// Longest name first, so that where one name starts another the longer one is the mention.
+	const named = tools.filter((tool) => Boolean(toolName(tool))).sort((a, b) => toolName(b)!.length - toolName(a)!.length);
+	const mentions: Array<{ at: number; tool: Tool }> = [];
+	for (let at = 0; at < prompt.length; ) {
+		const tool = named.find((t) => prompt.slice(at, at + toolName(t)!.length).toLowerCase() === toolName(t)!.toLowerCase());
+		if (tool) mentions.push({ at, tool });
+		at += tool ? toolName(tool)!.length : 1;
+	}
+	if (mentions.length === 0) return [{ tool: tools.find((tool) => toolName(tool) !== undefined), text: prompt }];
+	return mentions.map((mention, i) => ({
+		tool: mention.tool,
+		text: prompt.slice(i === 0 ? 0 : mention.at, mentions[i + 1]?.at ?? prompt.length),
+	}));
 }
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -74,30 +90,93 @@ function typed(value: string, schemaType: unknown): unknown {
 	return value;
 }
 
+/** `text` parsed as JSON, or undefined where it does not parse. */
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The value at a dotted `path` (e.g. `id`, `data.id`) in a tool result: its text parsed as JSON, searched breadth-first
+ * (array items, object values, and strings that hold JSON, parsed on the way) for the first object that has the path.
+ * Undefined where the result is not JSON or nothing has the path.
+ */
+export function fromResult(result: string, path: string): unknown {
+	const keys = path.split('.');
+	const queue: unknown[] = [parseJson(result)];
+	for (let seen = 0; seen < queue.length && seen < 10_000; seen++) {
+		const value = queue[seen];
+		if (typeof value === 'string' && /^\s*[[{]/.test(value)) queue.push(parseJson(value));
+		else if (Array.isArray(value)) queue.push(...(value as unknown[]));
+		else if (isPlainObject(value)) {
+			let at: unknown = value;
+			for (const key of keys) at = isPlainObject(at) && Object.prototype.hasOwnProperty.call(at, key) ? at[key] : undefined;
+			if (at !== undefined) return at;
+			queue.push(...Object.values(value));
+		}
+	}
+	return undefined;
+}
+
+/** A value taken from a tool result, as the property's schema asks: text as typed() types it, null as it is, others as text for a string. */
+function typedResult(value: unknown, schemaType: unknown): unknown {
+	if (typeof value === 'string') return typed(value, schemaType);
+	if (value === null) return null;
+	const types = Array.isArray(schemaType) ? schemaType : [schemaType];
+	if (types.includes('string')) return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+	return value;
+}
+
 /**
  * For each property of the tool's parameters, the value the prompt gives as `name: value` or `name=value`
  * (the name case-insensitive, at the start of a line or after a space, `;`, `,` or `(`; the value runs to the
- * next `;` or line end). Properties the prompt does not give are left out.
+ * next `;` or line end). A value written `result.<path>` (e.g. `result.id`) is that path's value in the last tool
+ * result (`fromResult`); where there is none, the property is left out. Properties the prompt does not give are
+ * left out.
  */
-export function extractArguments(tool: Tool, prompt: string): Record<string, unknown> {
+export function extractArguments(tool: Tool, prompt: string, lastResult?: string): Record<string, unknown> {
 	const properties = tool.function?.parameters?.properties;
 	const args: Record<string, unknown> = {};
 	if (!isPlainObject(properties)) return args;
 	for (const [name, schema] of Object.entries(properties)) {
 		const match = new RegExp(`(?:^|[\\s;,(])${escapeRegex(name)}\\s*[:=]\\s*([^;\\n]*)`, 'i').exec(prompt);
-		if (match) args[name] = typed(match[1].trim(), isPlainObject(schema) ? schema.type : undefined);
+		if (!match) continue;
+		const value = match[1].trim();
+		const schemaType = isPlainObject(schema) ? schema.type : undefined;
+		const reference = /^result((?:\.[^.\s]+)+)$/.exec(value);
+		if (!reference) {
+			args[name] = typed(value, schemaType);
+			continue;
+		}
+		const found = lastResult === undefined ? undefined : fromResult(lastResult, reference[1].slice(1));
+		if (found !== undefined) args[name] = typedResult(found, schemaType);
 	}
 	return args;
 }
 
-/** The script: a tool call while no tool result is in the conversation, then a final text. */
+/** The messages after the last user message (this turn's tool calls and results). */
+function thisTurn(messages: Message[]): Message[] {
+	for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.role === 'user') return messages.slice(i + 1);
+	return messages;
+}
+
+/**
+ * The script: the prompt's steps (`steps`), one tool call per answer: with n tool results after the last user
+ * message, the (n+1)th step's tool, its arguments read from that step's text; once every step has a result, the
+ * text `Done: ` and the start of the last tool result.
+ */
 export function script(messages: Message[], tools: Tool[]): Answer {
-	const toolResult = lastOfRole(messages, 'tool');
-	if (toolResult) return { kind: 'text', text: `Done: ${textOf(toolResult.content).slice(0, TOOL_RESULT_CHARS)}` };
 	const prompt = textOf(lastOfRole(messages, 'user')?.content);
-	const tool = pickTool(tools, prompt);
-	if (!tool) return { kind: 'text', text: 'No tool to call.' };
-	return { kind: 'tool', id: id('call_'), name: toolName(tool)!, arguments: JSON.stringify(extractArguments(tool, prompt)) };
+	const results = thisTurn(messages).filter((m) => m.role === 'tool');
+	const lastResult = results.length > 0 ? textOf(results[results.length - 1].content) : undefined;
+	const plan = steps(tools, prompt);
+	const step = plan[results.length];
+	if (!step) return { kind: 'text', text: `Done: ${(lastResult ?? '').slice(0, TOOL_RESULT_CHARS)}` };
+	if (!step.tool) return { kind: 'text', text: 'No tool to call.' };
+	return { kind: 'tool', id: id('call_'), name: toolName(step.tool)!, arguments: JSON.stringify(extractArguments(step.tool, step.text, lastResult)) };
 }
 
 function usageOf(messages: Message[], answer: Answer) {
