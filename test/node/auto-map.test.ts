@@ -135,9 +135,17 @@ describe('Map Automatically', () => {
 describe('parameters without expressions are read once; items never share objects', () => {
 	test('the reader asks n8n once for a constant, per item for an expression, and hands out copies', () => {
 		const calls: Array<[string, number]> = [];
-		const parameters: IDataObject = { provider: 'raze', updateFields: { customFields: { field: [{ key: 'plan', value: 'pro' }] } }, contactId: '={{ $json.id }}' };
+		// contactId is an expression n8n must resolve (more than a plain $json read, which the item answers).
+		const parameters: IDataObject = {
+			provider: 'raze',
+			updateFields: { customFields: { field: [{ key: 'plan', value: 'pro' }] } },
+			contactId: '={{ "id-" + $json.n }}',
+			name: '={{ $json.person.name }}',
+		};
+		const items = [0, 1, 2, 3].map((n) => ({ json: { n, person: { name: `Name ${n}` } } }));
 		const ctx = {
 			getNode: () => ({ parameters }),
+			getInputData: () => items,
 			getNodeParameter: (name: string, itemIndex: number) => {
 				calls.push([name, itemIndex]);
 				if (name === 'contactId') return `id-${itemIndex}`;
@@ -165,6 +173,9 @@ describe('parameters without expressions are read once; items never share object
 			{ path: 'updateFields.customFields', itemIndex: 1 },
 		]);
 		expect(calls.slice(-2)).toEqual([['updateFields.customFields', 0], ['updateFields.customFields', 1]]);
+		// A plain $json read is the item's value, per item, without asking n8n.
+		expect([param('name', 0), param('name', 3)]).toEqual(['Name 0', 'Name 3']);
+		expect(calls.filter(([name]) => name === 'name')).toEqual([]);
 		expect([hasExpression('=x'), hasExpression({ a: [{ b: '={{ 1 }}' }] }), hasExpression({ a: ['x', 1, null] })]).toEqual([true, true, false]);
 	});
 
