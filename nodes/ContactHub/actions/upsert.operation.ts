@@ -267,7 +267,11 @@ async function checkExisting(upsert: Upsert, contactId: string): Promise<ItemRes
 async function existsNow(upsert: Upsert, refused: Extract<SendResult, { ok: false }>): Promise<ItemResult> {
 	const { run, plan, credential, query } = upsert;
 	const located = await lookUp(run, plan, credential, query);
-	if ('contactId' in located) return await updateFound(upsert, located.contactId, false);
+	if ('contactId' in located) {
+		// The items after this one with the same value update it without asking the look-up again.
+		run.newContacts.remember(upsert.key, located.contactId);
+		return await updateFound(upsert, located.contactId, false);
+	}
 	const error = apiError(run, plan, credential, refused.failure, refused.body);
 	error.description = `${plan.provider.label} says a contact with this ${KIND_WORDS[query.kind]} exists, but its look-up finds none that has exactly ${lookedUp(query)}; nothing was created or updated. The contact may be in another workspace, or stored with a different spelling.`;
 	throw error;
