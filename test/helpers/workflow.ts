@@ -47,6 +47,11 @@ export const credentialTypes: Record<string, ICredentialType> = Object.fromEntri
 	PROVIDERS.map(({ credential }) => [credential.name, credential]),
 );
 
+/** The node's reference to each provider's credential, as a saved workflow holds them: one per provider of the registry. */
+const CREDENTIAL_REFERENCES = Object.fromEntries(
+	PROVIDERS.map(({ credential, label }, index) => [credential.name, { id: String(index + 1), name: `${label} account` }]),
+);
+
 const contactHub = new ContactHub();
 const trigger = new ManualTrigger();
 const builtInTypes: Record<string, INodeType | IVersionedNodeType> = {
@@ -97,12 +102,7 @@ export function contactHubWorkflow(
 				typeVersion: 1,
 				position: [220, 0],
 				parameters: { resource: 'contact', operation: 'update', ...parameters } as INode['parameters'],
-				credentials: {
-					blandAiApi: { id: '1', name: 'Bland AI account' },
-					leadLexApi: { id: '2', name: 'LeadLex account' },
-					openCxApi: { id: '3', name: 'OpenCX account' },
-					razeApi: { id: '4', name: 'Raze account' },
-				},
+				credentials: CREDENTIAL_REFERENCES,
 				...settings,
 			},
 		],

@@ -5,26 +5,21 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, IWorkflowBase } from 'n8n-workflow';
 
 import { contactHubWorkflow, runWorkflow, shutdownEngine, type RunResult } from '../helpers/workflow';
-import { SANDBOX_KEYS, SEED_IDS, startSandbox, type RecordedRequest, type Sandbox, type Vendor } from '../sandbox';
+import { findProvider } from '../../nodes/ContactHub/providers/registry';
+import { SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS, type RecordedRequest, type Sandbox, type Vendor } from '../sandbox';
+import { VENDOR_MODULES } from '../sandbox/vendors';
 
 export { SANDBOX_KEYS, SEED_IDS };
 export type { RunResult, Sandbox, Vendor };
 
-export const VENDOR_LIST: Vendor[] = ['blandAi', 'leadLex', 'openCx', 'raze'];
+/** Every vendor, from the sandbox's registry. */
+export const VENDOR_LIST: Vendor[] = [...VENDORS];
 
-export const CREDENTIAL_TYPE: Record<Vendor, string> = {
-	blandAi: 'blandAiApi',
-	leadLex: 'leadLexApi',
-	openCx: 'openCxApi',
-	raze: 'razeApi',
-};
+/** Each vendor's credential type, from the provider registry (the provider's ID is the sandbox's vendor name). */
+export const CREDENTIAL_TYPE = Object.fromEntries(VENDORS.map((vendor) => [vendor, findProvider(vendor)!.credential.name])) as Record<Vendor, string>;
 
-export const LABEL: Record<Vendor, string> = {
-	blandAi: 'Bland AI',
-	leadLex: 'LeadLex',
-	openCx: 'OpenCX',
-	raze: 'Raze',
-};
+/** Each vendor's name as users know it, from its sandbox module (written from the vendor's pages). */
+export const LABEL = Object.fromEntries(VENDORS.map((vendor) => [vendor, VENDOR_MODULES[vendor].label])) as Record<Vendor, string>;
 
 /** The update path of each vendor, relative to its base URL, for an already encoded ID. */
 export const UPDATE_PATH: Record<Vendor, (encodedId: string) => string> = {
