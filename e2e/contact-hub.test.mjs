@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 
 import {
+	CONTACT_KEYS,
 	CREDENTIAL_TYPE,
 	DEFAULT_OWNER,
 	DEMO_CONTACT,
@@ -73,12 +74,27 @@ const EXPECTED = {
 		body: { position: 'VP Engineering', linkedin_url: 'https://www.linkedin.com/in/john-doe', tags: ['hot-lead', 'n8n-demo'] },
 	},
 };
-// What the example's "Raze (find by email)" node sends: the look-up, then the update of the one contact found.
+// What the example's other nodes send, after the four updates above (executionOrder v1 runs the
+// trigger's children top to bottom, each branch to its end): "LeadLex (get by email)" follows the
+// LeadLex update (the look-up, then the read by ID of the one match); "Raze (find by email)" looks
+// Raze's demo contact up and updates it; "Raze (create or update)" finds no contact with its email in
+// a fresh sandbox and creates it.
 const LOOKUP_NODE = 'Raze (find by email)';
-const EXPECTED_LOOKUP = [
-	{ method: 'GET', path: '/external/v1/contacts?email=john%40example.com&limit=100&page=1', body: undefined },
-	{ method: 'PUT', path: `/external/v1/contacts/${DEMO_CONTACT.raze}`, body: { company: 'Acme Corp' } },
-];
+const GET_NODE = 'LeadLex (get by email)';
+const UPSERT_NODE = 'Raze (create or update)';
+const UPSERT_EMAIL = 'ada.lovelace@example.com';
+const EXPECTED_MORE = {
+	leadLex: [
+		{ method: 'GET', path: '/v1/contacts?search=jane%40example.com&per_page=100&page=1', body: undefined },
+		{ method: 'GET', path: `/v1/contacts/${DEMO_CONTACT.leadLex}`, body: undefined },
+	],
+	raze: [
+		{ method: 'GET', path: '/external/v1/contacts?email=john%40example.com&limit=100&page=1', body: undefined },
+		{ method: 'PUT', path: `/external/v1/contacts/${DEMO_CONTACT.raze}`, body: { company: 'Acme Corp' } },
+		{ method: 'GET', path: '/external/v1/contacts?email=ada.lovelace%40example.com&limit=100&page=1', body: undefined },
+		{ method: 'POST', path: '/external/v1/contacts', body: { name: 'Ada Lovelace', email: UPSERT_EMAIL, company: 'Analytical Engines Ltd' } },
+	],
+};
 // The credential test's request per vendor (the credentials' `test`).
 const TEST_PATH = { blandAi: '/v1/me', leadLex: '/v1/contacts?per_page=1', openCx: '/org', raze: '/external/v1/contacts?limit=1' };
 const BAD_KEY = 'wrong_key_0123456789';
@@ -108,14 +124,11 @@ const workflow = (id, name, nodes, connections) => ({ id, name, active: false, n
 const chain = (...names) => Object.fromEntries(names.slice(0, -1).map((from, i) => [from, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
 const fail = (r) => `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
 
-/**
- * Assert that each vendor received exactly the example's update (Raze also the look-up node's two
- * requests, after the update by ID: executionOrder v1 runs the trigger's children top to bottom).
- */
-function assertExampleUpdates(requests) {
+/** Assert that each vendor received exactly the example's requests: its update by ID, then EXPECTED_MORE's. */
+function assertExampleRequests(requests) {
 	for (const vendor of VENDORS) {
 		const got = requests.filter((q) => q.vendor === vendor);
-		const want = [EXPECTED[vendor], ...(vendor === 'raze' ? EXPECTED_LOOKUP : [])];
+		const want = [EXPECTED[vendor], ...(EXPECTED_MORE[vendor] ?? [])];
 		assert.equal(got.length, want.length, `${vendor}: ${want.length} request(s), got ${JSON.stringify(got.map((q) => `${q.method} ${q.path}`))}`);
 		want.forEach((w, i) => {
 			assert.equal(got[i].method, w.method, `${vendor} request ${i}`);
@@ -159,13 +172,13 @@ test("every n8n-workflow export the installed package uses exists in this line's
 	assert.deepEqual([...used].filter((name) => !(name in exported)), [], `n8n ${currentLine().n8n}'s n8n-workflow lacks these`);
 });
 
-test('CLI-imported credentials: the example workflow updates a contact in each provider', async () => {
+test('CLI-imported credentials: the example workflow updates a contact in each provider, gets one and creates one', async () => {
 	await importExample(userFolder, sandbox.url);
 	await sandbox.reset();
 	const wf = exampleWorkflow();
 	const r = await cli.execute(wf.id);
 	assert.equal(r.code, 0, fail(r));
-	assertExampleUpdates(await sandbox.requests());
+	assertExampleRequests(await sandbox.requests());
 
 	const out = Object.fromEntries(VENDORS.map((v) => [v, nodeOutput(r.run, exampleNode(v).name)]));
 	for (const vendor of VENDORS) {
@@ -182,6 +195,25 @@ test('CLI-imported credentials: the example workflow updates a contact in each p
 	assert.equal(found.length, 1);
 	assert.equal(found[0].id, DEMO_CONTACT.raze, 'the look-up found the demo contact by its email');
 	assert.equal((await sandbox.contact('raze', DEMO_CONTACT.raze)).company, 'Acme Corp');
+
+	// The Get reads back what the LeadLex update wrote, in the Simplified shape.
+	const got = nodeOutput(r.run, GET_NODE);
+	assert.equal(got.length, 1);
+	assert.deepEqual(Object.keys(got[0]), CONTACT_KEYS);
+	assert.deepEqual(
+		[got[0].provider, got[0].id, got[0].email, got[0].company, got[0].jobTitle],
+		['leadLex', DEMO_CONTACT.leadLex, 'jane@example.com', 'Acme Corp', 'Head of Sales'],
+		JSON.stringify(got[0]),
+	);
+
+	// Create or Update: no contact has the email in a fresh sandbox, so it is created.
+	const upserted = nodeOutput(r.run, UPSERT_NODE);
+	assert.equal(upserted.length, 1);
+	assert.equal(upserted[0].created, true, JSON.stringify(upserted[0]));
+	assert.match(upserted[0].id, /^cnt_[0-9a-f]{12}$/);
+	assert.deepEqual([upserted[0].email, upserted[0].name], [UPSERT_EMAIL, 'Ada Lovelace']);
+	const stored = await sandbox.contact('raze', upserted[0].id);
+	assert.deepEqual([stored.email, stored.name, stored.company], [UPSERT_EMAIL, 'Ada Lovelace', 'Analytical Engines Ltd']);
 });
 
 // Three LeadLex updates, the middle one for a contact LeadLex does not have.
@@ -364,6 +396,113 @@ test('Identify Contact By: look-ups in both mapping modes; partial matches ignor
 	assert.equal((await sandbox.contact('raze', 'rz-near')).position, null, 'the partial match is untouched');
 });
 
+/** A Contact Hub node `n` (1–99) of the Get and Create or Update workflows, a child of Start at `y`. */
+const hubNode = (n, name, y, provider, parameters) => ({
+	id: `f0000000-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`,
+	name,
+	type: NODE_TYPE,
+	typeVersion: 1,
+	position: [400, y],
+	parameters: { provider, resource: 'contact', ...parameters },
+	credentials: credentialRef(provider),
+});
+/** Start → each node (executionOrder v1 runs them top to bottom). */
+const fromStart = (nodes) => ({ Start: { main: [nodes.map((n) => ({ node: n.name, type: 'main', index: 0 }))] } });
+
+test('Get: by ID (Raze), by email then by ID (LeadLex), by email (OpenCX); not found skipped; only reads', async () => {
+	const get = (n, name, provider, parameters, options = {}) => hubNode(n, name, n * 200, provider, { operation: 'get', ...parameters, options });
+	const nodes = [
+		get(1, 'Raze by ID', 'raze', { identifyBy: 'id', contactId: DEMO_CONTACT.raze }),
+		get(2, 'LeadLex by email', 'leadLex', { identifyBy: 'email', lookupValue: ' Jane@Example.com ' }),
+		get(3, 'OpenCX by email', 'openCx', { identifyBy: 'email', lookupValue: 'maya.chen@example.com' }),
+		get(4, 'Raze, unknown ID', 'raze', { identifyBy: 'id', contactId: 'cnt_000000000000' }, { ifNotFound: 'skip' }),
+		get(5, 'LeadLex, unknown email', 'leadLex', { identifyBy: 'email', lookupValue: 'nobody@example.com' }, { ifNotFound: 'skip' }),
+	];
+	await cli.importWorkflows([workflow('chE2eGet00000001', 'Get', [trigger, ...nodes], fromStart(nodes))]);
+	await sandbox.reset();
+	const r = await cli.execute('chE2eGet00000001');
+	assert.equal(r.code, 0, fail(r));
+
+	const out = Object.fromEntries(nodes.map((n) => [n.name, nodeOutput(r.run, n.name)]));
+	for (const name of ['Raze by ID', 'LeadLex by email', 'OpenCX by email']) {
+		assert.equal(out[name].length, 1, name);
+		assert.deepEqual(Object.keys(out[name][0]), CONTACT_KEYS, `${name}: the Simplified keys`);
+	}
+	const pick = (c, keys) => keys.map((k) => c[k]);
+	const keys = ['provider', 'id', 'name', 'email', 'phone', 'company', 'jobTitle'];
+	assert.deepEqual(pick(out['Raze by ID'][0], keys), ['raze', DEMO_CONTACT.raze, 'John Doe', 'john@example.com', '+5511999999999', 'Acme Inc', 'Engineering Manager']);
+	assert.deepEqual(out['Raze by ID'][0].tags, ['hot-lead']);
+	// LeadLex's read names it `company`, its list `company_name`: either fills company.
+	assert.deepEqual(pick(out['LeadLex by email'][0], keys), ['leadLex', DEMO_CONTACT.leadLex, 'Jane Doe', 'jane@example.com', null, 'Acme Legal', 'General Counsel']);
+	// OpenCX's search holds only id, name, email and phone.
+	assert.deepEqual(pick(out['OpenCX by email'][0], keys), ['openCx', DEMO_CONTACT.openCx, 'Maya Chen', 'maya.chen@example.com', '+14155550123', null, null]);
+	assert.deepEqual(out['Raze, unknown ID'], [{ notFound: true, provider: 'raze', identifyBy: 'id', contactId: 'cnt_000000000000' }]);
+	assert.deepEqual(out['LeadLex, unknown email'], [{ notFound: true, provider: 'leadLex', identifyBy: 'email', lookupValue: 'nobody@example.com' }]);
+
+	const requests = await sandbox.requests();
+	assert.deepEqual(
+		requests.map((q) => [q.vendor, q.method, q.path]),
+		[
+			['raze', 'GET', `/external/v1/contacts/${DEMO_CONTACT.raze}`],
+			// the value trimmed; LeadLex's search ignores case, and so does the node's exact match
+			['leadLex', 'GET', '/v1/contacts?search=Jane%40Example.com&per_page=100&page=1'],
+			['leadLex', 'GET', `/v1/contacts/${DEMO_CONTACT.leadLex}`],
+			['openCx', 'GET', '/chat/sessions/search?q=maya.chen%40example.com'],
+			['raze', 'GET', '/external/v1/contacts/cnt_000000000000'],
+			['leadLex', 'GET', '/v1/contacts?search=nobody%40example.com&per_page=100&page=1'],
+		],
+	);
+});
+
+test('Create or Update: the first execution creates the contact, the second updates it (Raze, Bland AI)', async () => {
+	const upsert = (n, name, provider, parameters) => hubNode(n, name, n * 200, provider, { operation: 'upsert', ...parameters, options: {} });
+	const nodes = [
+		upsert(11, 'Raze', 'raze', { identifyBy: 'email', lookupValue: 'grace@example.com', updateFields: { name: 'Grace Hopper', jobTitle: 'Rear Admiral' } }),
+		// Bland AI's resolve takes the one identifier looked up by: the email follows in a PATCH.
+		upsert(12, 'Bland AI', 'blandAi', { identifyBy: 'externalId', lookupValue: 'crm-2001', updateFields: { name: 'Grace Hopper', email: 'grace@example.com' } }),
+	];
+	await cli.importWorkflows([workflow('chE2eUpsert00001', 'Create or Update', [trigger, ...nodes], fromStart(nodes))]);
+	await sandbox.reset();
+
+	const first = await cli.execute('chE2eUpsert00001');
+	assert.equal(first.code, 0, fail(first));
+	const [raze] = nodeOutput(first.run, 'Raze');
+	const [bland] = nodeOutput(first.run, 'Bland AI');
+	assert.deepEqual([raze.created, raze.name, raze.email, raze.jobTitle], [true, 'Grace Hopper', 'grace@example.com', 'Rear Admiral'], JSON.stringify(raze));
+	assert.deepEqual([bland.created, bland.name, bland.email, bland.externalId], [true, 'Grace Hopper', 'grace@example.com', 'crm-2001'], JSON.stringify(bland));
+	const created = await sandbox.requests();
+	assert.deepEqual(
+		created.map((q) => [q.vendor, q.method, q.path, q.body]),
+		[
+			['raze', 'GET', '/external/v1/contacts?email=grace%40example.com&limit=100&page=1', undefined],
+			['raze', 'POST', '/external/v1/contacts', { name: 'Grace Hopper', email: 'grace@example.com', position: 'Rear Admiral' }],
+			['blandAi', 'POST', '/v1/contacts/find', { external_id: 'crm-2001' }],
+			['blandAi', 'POST', '/v1/contacts/resolve', { external_id: 'crm-2001', name: 'Grace Hopper' }],
+			['blandAi', 'PATCH', `/v1/contacts/${bland.id}`, { email: 'grace@example.com' }],
+		],
+	);
+
+	// The second execution (the sandbox keeps its contacts) finds each contact and updates it.
+	const second = await cli.execute('chE2eUpsert00001');
+	assert.equal(second.code, 0, fail(second));
+	const [raze2] = nodeOutput(second.run, 'Raze');
+	const [bland2] = nodeOutput(second.run, 'Bland AI');
+	assert.deepEqual([raze2.created, raze2.id], [false, raze.id], JSON.stringify(raze2));
+	assert.deepEqual([bland2.created, bland2.id], [false, bland.id], JSON.stringify(bland2));
+	const updated = (await sandbox.requests()).slice(created.length);
+	assert.deepEqual(
+		updated.map((q) => [q.vendor, q.method, q.path, q.body]),
+		[
+			['raze', 'GET', '/external/v1/contacts?email=grace%40example.com&limit=100&page=1', undefined],
+			['raze', 'PUT', `/external/v1/contacts/${raze.id}`, { name: 'Grace Hopper', position: 'Rear Admiral' }],
+			['blandAi', 'POST', '/v1/contacts/find', { external_id: 'crm-2001' }],
+			['blandAi', 'PATCH', `/v1/contacts/${bland.id}`, { name: 'Grace Hopper', email: 'grace@example.com' }],
+		],
+	);
+	const { created: count } = await sandbox.stats();
+	assert.deepEqual([count.raze, count.blandAi], [1, 1], 'one contact created per vendor in both executions');
+});
+
 const toolQuery = (tool, args) => (currentLine().n8n.startsWith('1.') ? args : { [tool]: args });
 
 test('AI agent tool: contactHubTool runs under Tool Executor with $fromAI arguments, no LLM', async () => {
@@ -477,7 +616,7 @@ test('server: credentials created through the public REST API; the credential te
 	await sandbox.reset();
 	const r = await cli.execute(workflowId);
 	assert.equal(r.code, 0, fail(r));
-	assertExampleUpdates(await sandbox.requests());
+	assertExampleRequests(await sandbox.requests());
 });
 
 /** `node scripts/start.mjs` (what npm start runs), until it prints its banner (bounded). */

@@ -79,7 +79,8 @@ test('unverified packages off: the example workflow still updates all four provi
 	await sandbox.reset();
 	const r = await n8nCli(userFolder, { extraEnv: N8N_3_ENV }).execute(exampleWorkflow().id);
 	assert.equal(r.code, 0, `exit ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
-	const updated = (await sandbox.requests()).filter((q) => q.method !== 'GET').map((q) => q.vendor);
-	// Raze twice: by ID, and by the "Raze (find by email)" node after its look-up (a GET).
-	assert.deepEqual(updated.sort(), ['blandAi', 'leadLex', 'openCx', 'raze', 'raze']);
+	const written = (await sandbox.requests()).filter((q) => q.method !== 'GET').map((q) => `${q.vendor} ${q.method}`);
+	// Raze three times: by ID, by the "Raze (find by email)" node after its look-up (a GET), and the
+	// create of "Raze (create or update)" after its look-up; "LeadLex (get by email)" only reads.
+	assert.deepEqual(written.sort(), ['blandAi PATCH', 'leadLex PATCH', 'openCx PATCH', 'raze POST', 'raze PUT', 'raze PUT']);
 });

@@ -3,8 +3,10 @@
 // n8n, against the sandbox. Packs the package, installs the tarball into a throwaway user
 // folder as a community package, imports the sandbox credentials and the workflow with n8n's
 // CLI, runs `n8n execute --id`, then prints per provider what the sandbox received (Raze: also
-// the look-up of the "Raze (find by email)" node) and the contact it now holds. Exit 0 when every
-// Contact Hub node's update went through, 1 otherwise.
+// the look-up of the "Raze (find by email)" node and the look-up and create of "Raze (create or
+// update)"; LeadLex: the look-up and read of "LeadLex (get by email)"), what each node did and the
+// contacts the sandbox now holds. Exit 0 when every Contact Hub node output its one contact (an
+// update, a read, a create), 1 otherwise.
 import {
 	LABEL,
 	NODE_TYPE,
@@ -23,6 +25,19 @@ import {
 
 const AUTH_HEADERS = ['authorization', 'x-api-key'];
 const indent = (text, pad = '    ') => text.replace(/^/gm, pad);
+/** update, get or upsert (a node without the parameter is an update, n8n's default). */
+const operationOf = (node) => node.parameters.operation ?? 'update';
+const OPERATION_LABEL = { update: 'update', get: 'get', upsert: 'create or update' };
+/** What a node names the contact by: its ID, or the value it looks the contact up by. */
+const target = (node) =>
+	node.parameters.identifyBy && node.parameters.identifyBy !== 'id'
+		? `${node.parameters.identifyBy} ${node.parameters.lookupValue}`
+		: `contact ${node.parameters.contactId}`;
+/** "update contact cnt_1", "get by email jane@example.com" */
+const describe = (node) => {
+	const byLookup = node.parameters.identifyBy && node.parameters.identifyBy !== 'id';
+	return `${OPERATION_LABEL[operationOf(node)]} ${byLookup ? 'by ' : ''}${target(node)}`;
+};
 
 async function main() {
 	ensureN8n();
@@ -43,22 +58,18 @@ async function main() {
 		}
 		const requests = await sandbox.requests();
 		let failures = result.code === 0 ? 0 : 1;
-		let updates = 0;
-		let lookups = 0;
+		// What the nodes did: updates (and how many after a look-up), reads, creates or updates (and how many created).
+		const done = { update: 0, updateAfterLookup: 0, get: 0, upsert: 0, created: 0 };
 		for (const vendor of VENDORS) {
-			// The vendor's Contact Hub nodes: by Contact ID, or (Raze) by a look-up of the email first.
+			// The vendor's Contact Hub nodes: by Contact ID, or by a look-up (an email) first.
 			const nodes = workflow.nodes.filter((n) => n.type === NODE_TYPE && n.parameters.provider === vendor);
-			const target = (node) =>
-				node.parameters.identifyBy && node.parameters.identifyBy !== 'id'
-					? `${node.parameters.identifyBy} ${node.parameters.lookupValue}`
-					: `contact ${node.parameters.contactId}`;
-			console.log(`\n=== ${LABEL[vendor]} (${nodes.map((node) => `node "${node.name}", ${target(node)}`).join('; ')})`);
+			console.log(`\n=== ${LABEL[vendor]} (${nodes.map((node) => `node "${node.name}": ${describe(node)}`).join('; ')})`);
 			for (const r of requests.filter((q) => q.vendor === vendor)) {
 				const auth = AUTH_HEADERS.filter((h) => r.headers[h]).map((h) => `${h}: ${maskKey(r.headers[h])}`);
 				console.log(`  sent:    ${r.method} ${r.rawPath}   (${auth.join(', ')})`);
 				if (r.body !== undefined) console.log(indent(JSON.stringify(r.body, null, 2)));
 			}
-			const updated = new Set();
+			const written = new Set();
 			for (const node of nodes) {
 				let items = [];
 				try {
@@ -66,19 +77,35 @@ async function main() {
 				} catch (error) {
 					items = [{ error: error.message }];
 				}
-				if (items.length !== 1 || items.some((i) => i.error || !i.id)) {
+				const operation = operationOf(node);
+				const ok = items.length === 1 && !items[0].error && items[0].id && (operation !== 'upsert' || typeof items[0].created === 'boolean');
+				if (!ok) {
 					failures++;
 					console.log(`  FAILED (node "${node.name}"):  ${JSON.stringify(items)}`);
 					continue;
 				}
-				updates++;
-				updated.add(items[0].id);
-				if (node.parameters.identifyBy && node.parameters.identifyBy !== 'id') {
-					lookups++;
-					console.log(`  node "${node.name}" found contact ${items[0].id} by ${target(node)} and updated it`);
+				const [contact] = items;
+				done[operation]++;
+				const byLookup = node.parameters.identifyBy && node.parameters.identifyBy !== 'id';
+				if (operation === 'update' && byLookup) done.updateAfterLookup++;
+				if (operation === 'upsert' && contact.created) done.created++;
+				if (operation === 'get') {
+					console.log(`  node "${node.name}" ${byLookup ? `found contact ${contact.id} by ${target(node)} and read it` : `read contact ${contact.id}`} (Simplified output):`);
+					console.log(indent(JSON.stringify(contact, null, 2)));
+					continue;
+				}
+				written.add(contact.id);
+				if (operation === 'upsert') {
+					console.log(
+						contact.created
+							? `  node "${node.name}" found no contact by ${target(node)} and created contact ${contact.id} (created: true; run it again and it updates it)`
+							: `  node "${node.name}" found contact ${contact.id} by ${target(node)} and updated it (created: false)`,
+					);
+				} else if (byLookup) {
+					console.log(`  node "${node.name}" found contact ${contact.id} by ${target(node)} and updated it`);
 				}
 			}
-			for (const id of updated) {
+			for (const id of written) {
 				console.log(`  contact ${id} now (as the sandbox stores it):`);
 				console.log(indent(JSON.stringify(await sandbox.contact(vendor, id), null, 2)));
 			}
@@ -86,7 +113,8 @@ async function main() {
 		console.log(
 			failures
 				? `\nDemo FAILED (n8n exit code ${result.code}).`
-				: `\nDemo OK: ${updates} updates in ${VENDORS.length} providers through n8n, ${lookups} of them after a look-up (exit code ${result.code}).`,
+				: `\nDemo OK: ${done.update} updates (${done.updateAfterLookup} after a look-up), ${done.get} get and ${done.upsert} create or update ` +
+						`(${done.created} created) in ${VENDORS.length} providers through n8n (exit code ${result.code}).`,
 		);
 		return failures ? 1 : 0;
 	} finally {

@@ -44,6 +44,24 @@ export const FIELDS_BY_PROVIDER = {
 	raze: ['Name', 'Email', 'Phone', 'Company', 'Job Title', 'LinkedIn URL', 'Tags', 'Custom Fields'],
 };
 
+/** The keys of the Simplified output (Update, Get, and Create or Update without its `created`), in order. */
+export const CONTACT_KEYS = [
+	'provider',
+	'id',
+	'name',
+	'email',
+	'phone',
+	'company',
+	'jobTitle',
+	'linkedinUrl',
+	'externalId',
+	'tags',
+	'customFields',
+	'notes',
+	'createdAt',
+	'updatedAt',
+];
+
 export const EXAMPLE_WORKFLOW_FILE = join(REPO_DIR, 'examples/update-a-contact-in-each-provider.json');
 export const EXAMPLE_CREDENTIALS_FILE = join(REPO_DIR, 'examples/sandbox-credentials.json');
 /** The sandbox origin the credential templates are written for (`npm run sandbox`'s default port). */
@@ -54,7 +72,7 @@ export function exampleWorkflow() {
 	return JSON.parse(readFileSync(EXAMPLE_WORKFLOW_FILE, 'utf8'));
 }
 
-/** The example's Contact Hub node for a vendor. */
+/** The example's Contact Hub node for a vendor: its first, the update by Contact ID. */
 export function exampleNode(vendor) {
 	return exampleWorkflow().nodes.find((n) => n.type === NODE_TYPE && n.parameters.provider === vendor);
 }
