@@ -2,7 +2,11 @@
 // offline): sign in, open the example workflow, open a Contact Hub node, switch the provider
 // through all four and check the Update Fields offered (DESIGN.md's table) and the credential
 // type asked for, then execute the node from the editor and see its output, and switch Mapping
-// Mode to Map Automatically and back. Screenshots go to docs/images/ (the README shows them).
+// Mode to Map Automatically and back; check Identify Contact By per provider, and run a look-up
+// by external ID on the Bland AI node. Then add a Contact Hub node from the nodes panel ("Get a
+// contact"), check Identify Contact By per provider for Create or Update and for Get, and run a
+// Get. Screenshots go to docs/images/ (the README shows them); each shows a node whose name, provider
+// and output agree: a node is switched to another provider only for checks, never for a screenshot.
 //
 //   npm run test:browser     (needs /usr/bin/chromium: apt-get install -y chromium)
 //
@@ -14,7 +18,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launchBrowser, openNode, signIn } from './lib/browser.mjs';
+import { addNode, closeNode, closeToasts, launchBrowser, openNode, renameNode, signIn } from './lib/browser.mjs';
 import {
 	CREDENTIAL_LABEL,
 	DEFAULT_OWNER,
@@ -22,6 +26,7 @@ import {
 	FIELDS_BY_PROVIDER,
 	LABEL,
 	N8nRest,
+	PACKAGE_NAME,
 	REPO_DIR,
 	SANDBOX_KEY,
 	ensureN8n,
@@ -60,7 +65,9 @@ before(async () => {
 	await importExample(userFolder, sandbox.url);
 	n8n = await startN8n({ userFolder });
 	await new N8nRest(n8n.url).setupOwner(DEFAULT_OWNER);
-	({ browser, page, blocked } = await launchBrowser());
+	// Tall enough that a node's panel shows its name, credential, provider and fields at once (the
+	// Raze node's three fields and the Add Field list, too), so every screenshot shows what it is of.
+	({ browser, page, blocked } = await launchBrowser({ viewport: { width: 1280, height: 1040 } }));
 	mkdirSync(IMAGES, { recursive: true });
 });
 
@@ -71,10 +78,39 @@ after(async () => {
 	if (userFolder && !process.env.E2E_KEEP) removeUserFolder(userFolder);
 });
 
-// animations disabled: a dropdown caught mid-fade would look half transparent
-const shot = (name) => page.screenshot({ path: join(IMAGES, name), animations: 'disabled' });
+/**
+ * Screenshot to docs/images/`name`, once each of `mustShow` is in it: inside the window, and on top
+ * at its centre (not scrolled away in its panel, nor under a list or a notification). Animations are
+ * disabled: a dropdown caught mid-fade would look half transparent.
+ */
+async function shot(name, ...mustShow) {
+	for (const locator of mustShow) {
+		const onTop = await locator.first().evaluate((element) => {
+			const box = element.getBoundingClientRect();
+			const hit = globalThis.document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+			return hit !== null && element.contains(hit);
+		});
+		assert.ok(onTop, `${name}: ${locator} is not in the screenshot`);
+	}
+	await page.screenshot({ path: join(IMAGES, name), animations: 'disabled' });
+}
+
+/** What a screenshot of a node's panel must show: its name and its provider, checked to be `vendor` (and `more`). */
+async function nodeShows(ndv, name, vendor, ...more) {
+	assert.equal(await valueOf(ndv, 'provider'), LABEL[vendor], `the node ${name} is set to ${LABEL[vendor]}`);
+	return [
+		ndv.locator('[data-test-id="node-title-container"] [data-test-id="inline-edit-preview"]').getByText(name, { exact: true }),
+		ndv.locator('[data-test-id="parameter-input-provider"]'),
+		...more,
+	];
+}
+
 const workflowId = exampleWorkflow().id;
 const nodeName = exampleNode('leadLex').name;
+const triggerName = exampleWorkflow().nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger').name;
+
+/** The look-up value's label for each Identify Contact By choice. */
+const VALUE_LABEL = { Email: 'Contact Email', Phone: 'Contact Phone', 'External ID': 'Contact External ID' };
 
 const visibleList = () => page.getByRole('listbox').filter({ visible: true });
 const updateFields = (ndv) => ndv.locator('[data-test-id="parameter-item"]').filter({ has: page.locator('label[for="updateFields"]') });
@@ -147,19 +183,59 @@ async function pickCredential(ndv, name) {
 	await visibleList().getByRole('option').filter({ hasText: name }).click();
 }
 
+/** The first lines of the options a dropdown parameter offers (an option's text includes its description). */
+async function optionsOf(ndv, parameter) {
+	const input = ndv.locator(`[data-test-id="parameter-input-${parameter}"]`);
+	await input.click();
+	await visibleList().getByRole('option').first().waitFor();
+	const offered = (await visibleList().getByRole('option').allInnerTexts()).map((text) => text.split('\n')[0].trim());
+	await input.click();
+	await visibleList().waitFor({ state: 'hidden' }).catch(() => undefined);
+	return offered;
+}
+
+/** Choose an option of a dropdown parameter by its first line (its accessible name includes its description). */
+async function chooseOption(ndv, parameter, option) {
+	await ndv.locator(`[data-test-id="parameter-input-${parameter}"]`).click();
+	await visibleList().getByRole('option').filter({ hasText: new RegExp(`^${option}`) }).first().click();
+	await visibleList().waitFor({ state: 'hidden' }).catch(() => undefined);
+}
+
+/** A parameter's shown value, e.g. Provider's "LeadLex". */
+const valueOf = (ndv, parameter) => ndv.locator(`[data-test-id="parameter-input-${parameter}"] input`).first().inputValue();
+
+/** A parameter's label (without its hint). */
+const labelOf = async (ndv, name) => (await ndv.locator(`label[for="${name}"]`).first().innerText()).split('\n')[0].trim();
+
+/** Whether the panel shows a parameter at all. */
+const shown = async (ndv, parameter) => (await ndv.locator(`[data-test-id="parameter-input-${parameter}"]`).count()) > 0;
+
+/** Execute the node open in the panel; resolves to the output panel once `expect` shows in its JSON view. */
+async function executeNode(ndv, expect) {
+	await ndv.locator('[data-test-id="node-execute-button"]').click();
+	const output = ndv.locator('[data-test-id="output-panel"]');
+	await output.getByText(expect).first().waitFor();
+	await output.locator('[data-test-id="radio-button-json"]').click();
+	await output.getByText(expect).first().waitFor();
+	assert.match(await output.locator('[data-test-id="run-data-item-count"]').innerText().catch(() => '1 item'), /1 item/);
+	return output;
+}
+
 test('sign in and open the example workflow', async () => {
 	await signIn(page, n8n.url, DEFAULT_OWNER);
 	await page.goto(`${n8n.url}/workflow/${workflowId}`);
 	for (const node of exampleWorkflow().nodes.filter((n) => n.type.endsWith('.contactHub'))) {
 		await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`).waitFor();
 	}
-	await page.getByText('Update contact in LeadLex').waitFor(); // the node subtitle
+	await page.getByText('Update contact in LeadLex').first().waitFor(); // the node subtitle
 	await shot('workflow.png');
 });
 
 test('switching the provider changes the Update Fields offered and the credential type', async () => {
 	const ndv = await openNode(page, n8n.url, workflowId, nodeName);
-	const start = await expectFields(ndv, FIELDS_BY_PROVIDER.leadLex, 'LeadLex: fields', () => shot('node-leadlex.png'));
+	const start = await expectFields(ndv, FIELDS_BY_PROVIDER.leadLex, 'LeadLex: fields', async () =>
+		shot('node-leadlex.png', ...(await nodeShows(ndv, nodeName, 'leadLex', ndv.locator('[data-test-id="parameter-input-company"]'), visibleList().getByText('Phone')))),
+	);
 	assert.deepEqual(start.added, ['Company', 'Job Title', 'Notes'], 'the example sets these');
 
 	for (const vendor of ['raze', 'blandAi', 'openCx', 'leadLex']) {
@@ -173,7 +249,6 @@ test('switching the provider changes the Update Fields offered and the credentia
 		assert.ok(existing.length > 0, `${LABEL[vendor]}: a credential is offered (${offered})`);
 		for (const text of existing) assert.match(text, new RegExp(CREDENTIAL_LABEL[vendor]), `${LABEL[vendor]}: only ${CREDENTIAL_LABEL[vendor]} (${offered})`);
 		await pickCredential(ndv, `${LABEL[vendor]} (sandbox)`);
-		if (vendor === 'raze') await updateFieldsOffered(ndv, () => shot('node-raze.png'));
 
 		await ndv.locator('[data-test-id="node-credentials-select"]').click();
 		await page.getByText('Create new credential').click();
@@ -187,7 +262,10 @@ test('switching the provider changes the Update Fields offered and the credentia
 			value = await baseUrl.inputValue();
 		}
 		assert.equal(value, DEFAULT_BASE_URL[vendor], `${CREDENTIAL_LABEL[vendor]}: default Base URL`);
-		if (vendor === 'leadLex') await shot('credential-leadlex.png');
+		if (vendor === 'leadLex') {
+			await noAnimation();
+			await shot('credential-leadlex.png', dialog.getByText(CREDENTIAL_LABEL[vendor], { exact: true }), baseUrl);
+		}
 		await closeDialog(dialog);
 	}
 });
@@ -200,13 +278,9 @@ test('execute the node from the editor and see its output', async () => {
 	await ndv.locator('[data-test-id="parameter-input-jobTitle"] input').fill('Chief Browser Officer');
 
 	await sandbox.reset();
-	await ndv.locator('[data-test-id="node-execute-button"]').click();
-	const output = ndv.locator('[data-test-id="output-panel"]');
-	await output.getByText('Chief Browser Officer').first().waitFor();
-	assert.match(await output.locator('[data-test-id="run-data-item-count"]').innerText().catch(() => '1 item'), /1 item/);
-	await output.locator('[data-test-id="radio-button-json"]').click();
-	await output.getByText('Chief Browser Officer').first().waitFor();
-	await shot('output.png');
+	const output = await executeNode(ndv, 'Chief Browser Officer');
+	await closeToasts(page);
+	await shot('output.png', ...(await nodeShows(ndv, nodeName, 'leadLex', output.getByText('Chief Browser Officer'))));
 
 	const requests = await sandbox.requests();
 	const updates = requests.filter((q) => q.method !== 'GET');
@@ -228,7 +302,8 @@ test('Mapping Mode: Map Automatically swaps Contact ID and Update Fields for Con
 	await ndv.getByText('one of these keys: name, email, phone, company, jobTitle, linkedinUrl, notes.', { exact: false }).waitFor();
 	assert.equal(await ndv.locator('[data-test-id="parameter-input-contactId"]').count(), 0, 'Contact ID is hidden');
 	assert.equal(await updateFields(ndv).count(), 0, 'Update Fields is hidden');
-	await shot('node-map-automatically.png');
+	await closeToasts(page);
+	await shot('node-map-automatically.png', ...(await nodeShows(ndv, nodeName, 'leadLex', idField)));
 
 	// Back to the default: Contact ID and Update Fields return.
 	await ndv.locator('[data-test-id="parameter-input-mappingMode"]').click();
@@ -245,48 +320,162 @@ test('Identify Contact By: each provider offers the look-ups its vendor document
 		raze: ['Contact ID', 'Email'],
 		leadLex: ['Contact ID', 'Email'],
 	};
-	const VALUE_LABEL = { Email: 'Contact Email', Phone: 'Contact Phone', 'External ID': 'Contact External ID' };
-	const identifyBy = ndv.locator('[data-test-id="parameter-input-identifyBy"]');
-	const choose = async (option) => {
-		await identifyBy.click();
-		// An option's accessible name includes its description: find it by its first line.
-		await visibleList().getByRole('option').filter({ hasText: new RegExp(`^${option}`) }).first().click();
-		await visibleList().waitFor({ state: 'hidden' }).catch(() => undefined);
-	};
-	const label = async (name) => (await ndv.locator(`label[for="${name}"]`).first().innerText()).split('\n')[0].trim();
-
 	for (const vendor of Object.keys(OFFERED)) {
 		await chooseProvider(ndv, vendor);
-		await identifyBy.click();
-		await visibleList().getByRole('option').first().waitFor();
-		const offered = (await visibleList().getByRole('option').allInnerTexts()).map((text) => text.split('\n')[0].trim());
-		await identifyBy.click();
-		await visibleList().waitFor({ state: 'hidden' }).catch(() => undefined);
-		assert.deepEqual(offered, OFFERED[vendor], `${LABEL[vendor]}: Identify Contact By options`);
-
+		assert.deepEqual(await optionsOf(ndv, 'identifyBy'), OFFERED[vendor], `${LABEL[vendor]}: Identify Contact By options`);
 		for (const option of OFFERED[vendor].slice(1)) {
-			await choose(option);
+			await chooseOption(ndv, 'identifyBy', option);
 			await ndv.locator('[data-test-id="parameter-input-lookupValue"]').waitFor();
-			assert.equal(await label('lookupValue'), VALUE_LABEL[option], `${LABEL[vendor]} by ${option}`);
-			assert.equal(await ndv.locator('[data-test-id="parameter-input-contactId"]').count(), 0, 'Contact ID is hidden');
-			if (vendor === 'blandAi' && option === 'Phone') {
-				await ndv.locator('[data-test-id="parameter-input-lookupValue"] input').fill('+1 415 555 0123');
-				await shot('node-identify-by.png');
-			}
+			assert.equal(await labelOf(ndv, 'lookupValue'), VALUE_LABEL[option], `${LABEL[vendor]} by ${option}`);
+			assert.equal(await shown(ndv, 'contactId'), false, 'Contact ID is hidden');
 		}
-		await choose('Contact ID');
+		await chooseOption(ndv, 'identifyBy', 'Contact ID');
 		await ndv.locator('[data-test-id="parameter-input-contactId"]').waitFor();
 	}
 
 	// Map Automatically: the input key that holds the value, its default named after the choice.
-	await ndv.locator('[data-test-id="parameter-input-mappingMode"]').click();
-	await visibleList().getByRole('option').filter({ hasText: 'Map Automatically' }).click();
-	await choose('Email');
+	await chooseOption(ndv, 'mappingMode', 'Map Automatically');
+	await chooseOption(ndv, 'identifyBy', 'Email');
 	const lookupField = ndv.locator('[data-test-id="parameter-input-lookupField"] input');
 	await lookupField.waitFor();
 	assert.equal(await lookupField.inputValue(), 'email');
-	assert.equal(await label('lookupField'), 'Contact Email Field');
-	assert.equal(await ndv.locator('[data-test-id="parameter-input-contactIdField"]').count(), 0, 'Contact ID Field is hidden');
-	await choose('Contact ID');
+	assert.equal(await labelOf(ndv, 'lookupField'), 'Contact Email Field');
+	assert.equal(await shown(ndv, 'contactIdField'), false, 'Contact ID Field is hidden');
+	await chooseOption(ndv, 'identifyBy', 'Contact ID');
 	await ndv.locator('[data-test-id="parameter-input-contactIdField"]').waitFor();
+});
+
+test("the Raze node: Raze's credential and Update Fields, with Tags and Custom Fields", async () => {
+	await closeNode(page);
+	const example = exampleNode('raze');
+	const ndv = await openNode(page, n8n.url, workflowId, example.name);
+	assert.equal(await valueOf(ndv, 'provider'), 'Raze');
+	assert.equal(await ndv.locator('[data-test-id="node-credentials-select"] input').inputValue(), 'Raze (sandbox)');
+	const got = await expectFields(ndv, FIELDS_BY_PROVIDER.raze, 'the Raze node: fields', async () =>
+		shot(
+			'node-raze.png',
+			...(await nodeShows(ndv, example.name, 'raze', ndv.locator('[data-test-id="node-credentials-select"]'), ndv.locator('[data-test-id="parameter-input-tags"]'))),
+			visibleList().getByText('Custom Fields'),
+		),
+	);
+	assert.deepEqual([...got.added].sort(), ['Job Title', 'LinkedIn URL', 'Tags'], 'the example sets these');
+});
+
+test('the Bland AI node, by External ID: the contact with that external ID is found and updated', async () => {
+	await closeNode(page);
+	const example = exampleNode('blandAi');
+	const ndv = await openNode(page, n8n.url, workflowId, example.name);
+	await chooseOption(ndv, 'identifyBy', 'External ID');
+	const lookupValue = ndv.locator('[data-test-id="parameter-input-lookupValue"]');
+	await lookupValue.locator('input').fill('crm-1001');
+	assert.equal(await labelOf(ndv, 'lookupValue'), 'Contact External ID');
+	assert.equal(await shown(ndv, 'contactId'), false, 'Contact ID is hidden');
+
+	// Bland AI's demo contact, holding the external ID to find it by.
+	await sandbox.reset();
+	await sandbox.seed('blandAi', { id: DEMO_CONTACT.blandAi, name: 'John Smith', external_id: 'crm-1001', created_at: '2025-07-20T10:30:00.000Z' });
+	const output = await executeNode(ndv, 'Jonathan Smith');
+	const requests = await sandbox.requests();
+	assert.deepEqual(
+		requests.map((q) => [q.vendor, q.method, q.path]),
+		[
+			['blandAi', 'POST', '/v1/contacts/find'],
+			['blandAi', 'PATCH', `/v1/contacts/${DEMO_CONTACT.blandAi}`],
+		],
+	);
+	assert.deepEqual(requests[0].body, { external_id: 'crm-1001' });
+	assert.equal(requests[1].body.name, 'Jonathan Smith');
+	await closeToasts(page);
+	await shot('node-identify-by.png', ...(await nodeShows(ndv, example.name, 'blandAi', lookupValue, output.getByText(DEMO_CONTACT.blandAi))));
+});
+
+test('a Get node added from the nodes panel: Identify Contact By per provider for Create or Update and Get, and a Get run', async () => {
+	await closeNode(page);
+	const ndv = await addNode(page, { after: triggerName, search: 'Contact Hub', node: 'Contact Hub', action: 'Get a contact' });
+	assert.equal(await valueOf(ndv, 'operation'), 'Get');
+	// n8n itself appends Custom API Call to Resource and Operation of every node whose credential has
+	// `authenticate` (n8n/dist/load-nodes-and-credentials.js, injectCustomApiCallOptions), as for its own nodes.
+	assert.deepEqual(await optionsOf(ndv, 'operation'), ['Update', 'Create or Update', 'Get', 'Custom API Call']);
+
+	// Create or Update: only the provider's look-ups (a new contact has no ID yet), Email first.
+	const UPSERT = { blandAi: ['Email', 'Phone', 'External ID'], openCx: ['Email', 'Phone'], raze: ['Email'], leadLex: ['Email'] };
+	await chooseOption(ndv, 'operation', 'Create or Update');
+	for (const vendor of Object.keys(UPSERT)) {
+		await chooseProvider(ndv, vendor);
+		const what = `Create or Update, ${LABEL[vendor]}`;
+		assert.deepEqual(await optionsOf(ndv, 'identifyBy'), UPSERT[vendor], `${what}: Identify Contact By options`);
+		assert.equal(await valueOf(ndv, 'identifyBy'), 'Email', `${what}: Identify Contact By default`);
+		assert.equal(await labelOf(ndv, 'lookupValue'), 'Contact Email', what);
+		assert.equal(await shown(ndv, 'contactId'), false, `${what}: no Contact ID`);
+		assert.equal(await shown(ndv, 'mappingMode'), true, `${what}: Mapping Mode`);
+		assert.equal(await updateFields(ndv).count(), 1, `${what}: Update Fields`);
+	}
+
+	// Get: Contact ID where the vendor documents a read by ID, and the look-ups; no Mapping Mode, no Update Fields.
+	const GET = {
+		blandAi: ['Contact ID', 'Email', 'Phone', 'External ID'],
+		openCx: ['Email', 'Phone'],
+		raze: ['Contact ID', 'Email'],
+		leadLex: ['Contact ID', 'Email'],
+	};
+	await chooseOption(ndv, 'operation', 'Get');
+	for (const vendor of Object.keys(GET)) {
+		await chooseProvider(ndv, vendor);
+		const what = `Get, ${LABEL[vendor]}`;
+		assert.deepEqual(await optionsOf(ndv, 'identifyBy'), GET[vendor], `${what}: Identify Contact By options`);
+		assert.equal(await valueOf(ndv, 'identifyBy'), GET[vendor][0], `${what}: Identify Contact By default`);
+		if (GET[vendor][0] === 'Contact ID') {
+			assert.equal(await labelOf(ndv, 'contactId'), 'Contact ID', what);
+			assert.equal(await shown(ndv, 'lookupValue'), false, `${what}: no look-up value`);
+		} else {
+			assert.equal(await labelOf(ndv, 'lookupValue'), 'Contact Email', what);
+			assert.equal(await shown(ndv, 'contactId'), false, `${what}: no Contact ID`);
+		}
+		assert.equal(await shown(ndv, 'mappingMode'), false, `${what}: no Mapping Mode`);
+		assert.equal(await updateFields(ndv).count(), 0, `${what}: no Update Fields`);
+	}
+	// Get's own Options: nothing of a write (Dry Run, Send Empty Values).
+	const options = ndv.locator('[data-test-id="parameter-item"]').filter({ has: page.locator('label[for="options"]') });
+	await options.locator('[data-test-id="collection-parameter-add"]').click();
+	await visibleList().getByRole('option').first().waitFor();
+	const offered = await visibleList().getByRole('option').allInnerTexts();
+	await options.locator('[data-test-id="collection-parameter-add"]').click();
+	await visibleList().waitFor({ state: 'hidden' });
+	assert.deepEqual(
+		offered.map((text) => text.trim()).sort(),
+		['If Not Found', 'Max Requests per Minute', 'Max Retries', 'Max Retry Wait (Seconds)', 'Output', 'Parallel Requests', 'Retry on Rate Limit', 'Timeout'],
+		'Get: Options',
+	);
+
+	// A Get that runs: LeadLex's demo contact by its email (the look-up, then the read by ID).
+	await chooseProvider(ndv, 'leadLex');
+	await pickCredential(ndv, 'LeadLex (sandbox)');
+	await chooseOption(ndv, 'identifyBy', 'Email');
+	await ndv.locator('[data-test-id="parameter-input-lookupValue"] input').fill('jane@example.com');
+	await renameNode(ndv, 'LeadLex (get)');
+	await sandbox.reset();
+	const output = await executeNode(ndv, 'Jane Doe');
+	await output.getByText(DEMO_CONTACT.leadLex).first().waitFor();
+	const requests = await sandbox.requests();
+	assert.deepEqual(
+		requests.map((q) => [q.vendor, q.method, q.path.split('?')[0]]),
+		[
+			['leadLex', 'GET', '/v1/contacts'],
+			['leadLex', 'GET', `/v1/contacts/${DEMO_CONTACT.leadLex}`],
+		],
+		'Get only reads',
+	);
+	assert.equal(new URL(requests[0].path, 'http://sandbox').searchParams.get('search'), 'jane@example.com');
+	assert.equal(requests[1].headers.authorization, `Bearer ${SANDBOX_KEY.leadLex}`);
+	await closeToasts(page);
+	await shot('node-get.png', ...(await nodeShows(ndv, 'LeadLex (get)', 'leadLex', ndv.locator('[data-test-id="parameter-input-operation"]'), ndv.locator('[data-test-id="parameter-input-lookupValue"]'), output.getByText('Jane Doe'))));
+	// The nodes panel's "Node details" of a community package not in n8n's own list asks the npm
+	// registry for its publisher (n8n-editor-ui, NodeCreator: fetchPackageInfo): one https request for
+	// the path /<package name>; aborted here, and nothing above needed it.
+	const publisherLookup = (u) => u.startsWith('https://') && new URL(u).pathname === `/${PACKAGE_NAME}`;
+	assert.deepEqual(
+		blocked.filter((u) => !u.startsWith('data:') && !publisherLookup(u)),
+		[],
+		'the editor asked for nothing else outside 127.0.0.1',
+	);
 });

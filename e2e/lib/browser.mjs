@@ -45,3 +45,49 @@ export async function openNode(page, url, workflowId, nodeName) {
 	await ndv.waitFor();
 	return ndv;
 }
+
+/** Close the node's panel (NDV) and wait until it is gone. */
+export async function closeNode(page) {
+	const ndv = page.locator('[data-test-id="ndv"]');
+	if (!(await ndv.isVisible())) return;
+	await ndv.locator('[data-test-id="ndv-close-button"]').click();
+	await ndv.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Add a node from the nodes panel, connected after the canvas node `after`: search `search`,
+ * pick the node named `node`, then its action `action` (e.g. "Get a contact"). Returns the new
+ * node's panel (NDV), which the editor opens.
+ */
+export async function addNode(page, { after, search, node, action }) {
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${after}"]`).click();
+	await page.locator('[data-test-id="node-creator-plus-button"]').click();
+	const creator = page.locator('[data-test-id="node-creator"]');
+	await creator.locator('[data-test-id="node-creator-search-bar"]').waitFor();
+	await page.keyboard.type(search);
+	await creator.locator('[data-test-id="node-creator-item-name"]').filter({ hasText: new RegExp(`^${node}$`) }).click();
+	await creator.getByText(action, { exact: true }).click();
+	const ndv = page.locator('[data-test-id="ndv"]');
+	await ndv.waitFor();
+	return ndv;
+}
+
+/** Rename the node open in the panel (its title), as a user does. */
+export async function renameNode(ndv, name) {
+	await ndv.locator('[data-test-id="node-title-container"]').click();
+	const input = ndv.locator('[data-test-id="inline-edit-input"]');
+	await input.fill(name);
+	await input.press('Enter');
+	await ndv.locator('[data-test-id="node-title-container"] [data-test-id="inline-edit-preview"]').getByText(name, { exact: true }).waitFor();
+	await ndv.page().locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).waitFor({ state: 'attached' });
+}
+
+/** Close the editor's notifications ("Node executed successfully"), so a screenshot shows what they covered. */
+export async function closeToasts(page) {
+	const toasts = page.locator('.el-notification').filter({ visible: true });
+	for (let attempt = 0; attempt < 10 && (await toasts.count()) > 0; attempt++) {
+		await toasts.first().locator('.el-notification__closeBtn').click({ timeout: 2000 }).catch(() => undefined);
+		await page.waitForTimeout(200);
+	}
+	await toasts.first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+}
