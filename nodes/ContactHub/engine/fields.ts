@@ -77,15 +77,15 @@ export function describe(value: unknown): string {
 /** A contact ID as it goes into the path: text, trimmed, never empty nor a dot segment. */
 export function readContactId(value: unknown, fail: Fail): string {
 	// An expression that finds nothing (a missing key) is as empty as an empty text.
-	if (value === undefined || value === null) fail('contactId', 'Contact ID is empty');
+	if (value === undefined || value === null) fail('contactId', `${FIELD_LABELS.contactId} is empty`);
 	if (typeof value !== 'string' && typeof value !== 'number') {
-		fail('contactId', `Contact ID must be text, got ${describe(value)}`);
+		fail('contactId', `${FIELD_LABELS.contactId} must be text, got ${describe(value)}`);
 	}
 	const id = String(value).trim();
-	if (id === '') fail('contactId', 'Contact ID is empty');
+	if (id === '') fail('contactId', `${FIELD_LABELS.contactId} is empty`);
 	// URL parsers resolve "." and ".." segments even when encoded, which would leave the contact path.
 	if (/^(\.|%2e){1,2}$/i.test(id)) {
-		fail('contactId', `Contact ID "${id}" is not a valid ID`);
+		fail('contactId', `${FIELD_LABELS.contactId} "${id}" is not a valid ID`);
 	}
 	return id;
 }
@@ -143,7 +143,7 @@ export function readCustomFields(value: unknown, fail: Fail, sendEmptyValues = f
 		const key = typeof entry.key === 'string' ? entry.key.trim() : '';
 		if (key === '') {
 			if (isEmpty(entry.value)) continue;
-			fail('customFields', 'Custom Fields has a value without a key');
+			fail('customFields', `${FIELD_LABELS.customFields} has a value without a key`);
 		}
 		refuseReservedKey({ [key]: entry.value }, 'customFields', fail);
 		if (isEmpty(entry.value) && !sendEmptyValues) continue;
@@ -181,16 +181,16 @@ function readHttpActionOverrides(value: unknown, fail: Fail): HttpActionOverride
 		if (!(OVERRIDE_KEYS as readonly string[]).includes(key)) {
 			fail(
 				'httpActionOverrides',
-				`HTTP Action Overrides has an unknown key "${key}"; allowed: ${OVERRIDE_KEYS.join(', ')}`,
+				`${FIELD_LABELS.httpActionOverrides} has an unknown key "${key}"; allowed: ${OVERRIDE_KEYS.join(', ')}`,
 			);
 		}
 		if (!isPlainObject(map)) {
 			fail(
 				'httpActionOverrides',
-				`HTTP Action Overrides "${key}" must be an object of text values, got ${describe(map)}`,
+				`${FIELD_LABELS.httpActionOverrides} "${key}" must be an object of text values, got ${describe(map)}`,
 			);
 		}
-		const strings = toStringMap(map, 'httpActionOverrides', `HTTP Action Overrides ${key}`, fail);
+		const strings = toStringMap(map, 'httpActionOverrides', `${FIELD_LABELS.httpActionOverrides} ${key}`, fail);
 		if (key === 'headers') checkOverrideHeaders(strings, fail);
 		result[key as keyof HttpActionOverrides] = strings;
 	}
@@ -209,11 +209,11 @@ function checkOverrideHeaders(headers: Record<string, string>, fail: Fail): void
 		if (!HEADER_NAME.test(name)) {
 			fail(
 				'httpActionOverrides',
-				`HTTP Action Overrides headers: ${shown} is not a valid header name (letters, digits and ! # $ % & ' * + - . ^ _ \` | ~ only; no spaces, CR or LF)`,
+				`${FIELD_LABELS.httpActionOverrides} headers: ${shown} is not a valid header name (letters, digits and ! # $ % & ' * + - . ^ _ \` | ~ only; no spaces, CR or LF)`,
 			);
 		}
 		if (HEADER_VALUE_FORBIDDEN.test(value)) {
-			fail('httpActionOverrides', `HTTP Action Overrides headers: the value of ${shown} holds a line break or another control character`);
+			fail('httpActionOverrides', `${FIELD_LABELS.httpActionOverrides} headers: the value of ${shown} holds a line break or another control character`);
 		}
 	}
 }
@@ -233,7 +233,7 @@ function checkLinkedinUrl(url: string, fail: Fail): void {
 		parsed = undefined;
 	}
 	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-		fail('linkedinUrl', `LinkedIn URL "${url}" must be a web address starting with https:// or http://`);
+		fail('linkedinUrl', `${FIELD_LABELS.linkedinUrl} "${url}" must be a web address starting with https:// or http://`);
 	}
 }
 
@@ -306,7 +306,7 @@ function readField(
 		if (Object.keys(custom).length === 0 && !options.sendEmptyValues) return;
 		update.customFields =
 			provider.customFieldValues === 'strings'
-				? toStringMap(custom, 'customFields', 'Custom Fields value', fail)
+				? toStringMap(custom, 'customFields', `${FIELD_LABELS.customFields} value`, fail)
 				: custom;
 		return;
 	}
