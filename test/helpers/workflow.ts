@@ -102,7 +102,8 @@ export function contactHubWorkflow(
 				typeVersion: 1,
 				position: [220, 0],
 				parameters: { resource: 'contact', operation: 'update', ...parameters } as INode['parameters'],
-				credentials: CREDENTIAL_REFERENCES,
+				// A copy per workflow: tests edit a workflow's credentials.
+				credentials: structuredClone(CREDENTIAL_REFERENCES),
 				...settings,
 			},
 		],
