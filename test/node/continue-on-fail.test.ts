@@ -2,7 +2,7 @@
  * Continue On Fail through n8n's engine: good and bad items mixed, N in and N out (across the
  * outputs), order and pairedItem kept, error items carrying the message.
  */
-import { LABEL, SEED_IDS, jsonOf, pairedOf, run, sent, useSandbox, type Sandbox, type Vendor } from './harness';
+import { LABEL, SEED_IDS, jsonOf, pairedOf, run, sent, useSandbox, VENDOR_LIST, type Sandbox } from './harness';
 
 const sandbox = useSandbox();
 
@@ -92,7 +92,7 @@ test('without Continue On Fail the first failing item stops the node with its er
 	]);
 });
 
-describe.each(['blandAi', 'leadLex', 'openCx', 'raze'] as Vendor[])('%s: good, not found, invalid, good', (vendor) => {
+describe.each(VENDOR_LIST)('%s: good, not found, invalid, good', (vendor) => {
 	test('each item lands on the right output with the right pairedItem', async () => {
 		const id = SEED_IDS[vendor];
 		const items = [

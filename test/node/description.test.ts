@@ -14,6 +14,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
 import { credentialTypes } from '../helpers/workflow';
+import { VENDORS } from '../sandbox';
 
 const description: INodeTypeDescription = new ContactHub().description;
 const top = description.properties;
@@ -308,7 +309,7 @@ describe('public contract', () => {
 		expect(allowedValues(prop('mappingMode'))).toEqual(['defineBelow', 'autoMapInputData']);
 		expect(prop('mappingMode').default).toBe('defineBelow');
 		expect(prop('contactIdField')).toMatchObject({ type: 'string', default: 'id' });
-		expect(allowedValues(prop('provider'))).toEqual(['blandAi', 'leadLex', 'openCx', 'raze']);
+		expect(allowedValues(prop('provider'))).toEqual(VENDORS);
 		expect((prop('provider').options as INodePropertyOptions[]).map((option) => option.name)).toEqual([
 			'Bland AI',
 			'LeadLex',

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { LABEL, SANDBOX_KEYS, SEED_IDS, expectNoKey, run, sent, useSandbox, visibleText, type Vendor } from './harness';
+import { LABEL, SANDBOX_KEYS, SEED_IDS, expectNoKey, run, sent, useSandbox, VENDOR_LIST, visibleText } from './harness';
 
 const sandbox = useSandbox();
 
@@ -92,7 +92,7 @@ describe('__proto__, constructor and prototype as keys', () => {
 	});
 });
 
-describe.each(['blandAi', 'leadLex', 'openCx', 'raze'] as Vendor[])('%s: the credential', (vendor) => {
+describe.each(VENDOR_LIST)('%s: the credential', (vendor) => {
 	const update = { provider: vendor, contactId: SEED_IDS[vendor], updateFields: { name: 'Checked' } };
 	const credentialName = `${LABEL[vendor]} API`;
 

@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_CANDIDATES } from '../../nodes/ContactHub/engine/lookup';
-import { jsonOf, pairedOf, run, sent, useSandbox, type Sandbox, type Vendor } from './harness';
+import { jsonOf, pairedOf, run, sent, useSandbox, VENDOR_LIST, type Sandbox, type Vendor } from './harness';
 
 const sandbox = useSandbox();
 
@@ -47,7 +47,7 @@ const UPDATE: Record<Vendor, (id: string) => [string, string, unknown]> = {
 	raze: (id) => ['PUT', `/external/v1/contacts/${id}`, { name: 'Found Person' }],
 };
 
-const VENDORS: Vendor[] = ['blandAi', 'leadLex', 'openCx', 'raze'];
+const VENDORS: Vendor[] = VENDOR_LIST;
 
 describe.each(VENDORS)('%s: by email', (vendor) => {
 	test('the documented look-up, then the update of the one exact match (case and spaces ignored)', async () => {

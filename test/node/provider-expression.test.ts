@@ -13,12 +13,12 @@ import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
 import type { INode, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers, validateNodeCredentials } from 'n8n-workflow';
 
-import { AUTH_HEADER, CREDENTIAL_TYPE, SANDBOX_KEYS, SEED_IDS, jsonOf, pairedOf, run, useSandbox, type Vendor } from './harness';
+import { AUTH_HEADER, CREDENTIAL_TYPE, SANDBOX_KEYS, SEED_IDS, jsonOf, pairedOf, run, useSandbox, VENDOR_LIST, type Vendor } from './harness';
 
 const sandbox = useSandbox();
 const description: INodeTypeDescription = new ContactHub().description;
 
-function node(provider: string, credentials: Vendor[] = ['blandAi', 'leadLex', 'openCx', 'raze']): INode {
+function node(provider: string, credentials: Vendor[] = VENDOR_LIST): INode {
 	return {
 		id: 'n',
 		name: 'Contact Hub',
@@ -48,7 +48,7 @@ test('credential rules: an expression shows every credential, a fixed provider o
 		validateNodeCredentials(node(provider, attached), { description } as never).map((issue) => issue.credentialName);
 	expect(issues('raze', ['raze'])).toEqual([]);
 	expect(issues('={{ $json.provider }}', ['raze', 'leadLex'])).toEqual(['blandAiApi', 'openCxApi']);
-	expect(issues('={{ $json.provider }}', ['blandAi', 'leadLex', 'openCx', 'raze'])).toEqual([]);
+	expect(issues('={{ $json.provider }}', VENDOR_LIST)).toEqual([]);
 });
 
 test('at run time each item uses its own provider, credential and field mapping', async () => {

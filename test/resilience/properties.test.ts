@@ -11,7 +11,7 @@ import { FIELD_LABELS } from '../../nodes/ContactHub/vocabulary';
 import { setOwn } from '../../nodes/ContactHub/engine/ownKeys';
 import { findProvider } from '../../nodes/ContactHub/providers/registry';
 import { contactHubWorkflow, runWorkflow, shutdownEngine } from '../helpers/workflow';
-import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';
+import { SANDBOX_KEYS, startSandbox, VENDORS as SANDBOX_VENDORS, type Sandbox, type Vendor } from '../sandbox';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ afterAll(async () => {
 	shutdownEngine();
 });
 
-const VENDORS: Vendor[] = ['blandAi', 'leadLex', 'openCx', 'raze'];
+const VENDORS: Vendor[] = [...SANDBOX_VENDORS];
 const CREDENTIAL: Record<Vendor, string> = { blandAi: 'blandAiApi', leadLex: 'leadLexApi', openCx: 'openCxApi', raze: 'razeApi' };
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261201);
 const RUNS = 4;

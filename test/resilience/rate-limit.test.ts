@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { contactHubWorkflow, runWorkflow, shutdownEngine } from '../helpers/workflow';
-import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';
+import { SANDBOX_KEYS, startSandbox, VENDORS, type Sandbox, type Vendor } from '../sandbox';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -38,7 +38,7 @@ async function updateNames(vendor: Vendor, ids: string[], options: IDataObject, 
 const updates = () => sandbox.requests.filter((request) => request.method !== 'GET');
 
 describe('429 handling', () => {
-	test.each<Vendor>(['blandAi', 'leadLex', 'openCx', 'raze'])(
+	test.each<Vendor>(VENDORS)(
 		'%s: waits as the vendor says, then every contact is updated',
 		async (vendor) => {
 			const ids = sandbox.seedMany(vendor, 6, 'rl');

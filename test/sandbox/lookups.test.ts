@@ -1,4 +1,4 @@
-import { SANDBOX_KEYS, SEED_IDS, startSandbox, type Sandbox } from '.';
+import { SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS, type Sandbox } from '.';
 import { call, request, type HttpResult } from './testUtils';
 
 type Item = { id: string };
@@ -354,7 +354,7 @@ describe('sandbox: look-ups', () => {
 
 	it('generated contacts carry a phone in every vendor, and distinct emails', () => {
 		const phoneField = { blandAi: 'phone_number', leadLex: 'phone', openCx: 'phone', raze: 'phone' } as const;
-		for (const vendor of ['blandAi', 'leadLex', 'openCx', 'raze'] as const) {
+		for (const vendor of VENDORS) {
 			const generated = sandbox.seedMany(vendor, 3).map((id) => sandbox.getContact(vendor, id)!);
 			const phones = generated.map((c) => c[phoneField[vendor]]);
 			expect(phones.every((p) => typeof p === 'string' && /\d{4}/.test(p))).toBe(true);

@@ -1,5 +1,5 @@
 import { startSandbox, type Sandbox } from '.';
-import { SANDBOX_KEYS } from './constants';
+import { SANDBOX_KEYS, VENDORS } from './constants';
 import { RateLimiter } from './rateLimit';
 import { call, CREDENTIAL_TEST, request, sampleUpdate } from './testUtils';
 
@@ -130,7 +130,7 @@ describe('sandbox: rate limits', () => {
 	});
 
 	describe("signals 'none': a 429 with no wait hint at all", () => {
-		it.each(['blandAi', 'leadLex', 'openCx', 'raze'] as const)('%s', async (vendor) => {
+		it.each(VENDORS)('%s', async (vendor) => {
 			sandbox.setRateLimit(vendor, { limit: 1, windowMs: 60_000, signals: 'none' });
 			const ok = await call(sandbox, vendor, 'GET', CREDENTIAL_TEST[vendor]);
 			expect(ok.status).toBe(200);

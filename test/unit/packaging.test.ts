@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { VENDORS } from '../sandbox';
+
 const root = path.resolve(__dirname, '../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
@@ -54,7 +56,7 @@ describe('build output', () => {
 		for (const icon of ['contactHub.svg', 'contactHub.dark.svg', 'ContactHub.node.json']) {
 			expect(existsSync(path.join(root, 'dist/nodes/ContactHub', icon))).toBe(true);
 		}
-		for (const vendor of ['blandAi', 'leadLex', 'openCx', 'raze']) {
+		for (const vendor of VENDORS) {
 			expect(existsSync(path.join(root, `dist/credentials/icons/${vendor}.svg`))).toBe(true);
 			expect(existsSync(path.join(root, `dist/credentials/icons/${vendor}.dark.svg`))).toBe(true);
 		}
