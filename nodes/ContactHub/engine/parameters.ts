@@ -46,26 +46,42 @@ function readPath(json: unknown, keys: string[]): unknown {
 	return current;
 }
 
-/** A raw parameter value with each plain `$json` read replaced by the item's value, or NEEDS_N8N. */
-function resolveJsonReads(value: unknown, json: unknown): unknown {
-	if (typeof value === 'string') {
-		if (!value.startsWith('=')) return value;
+/** Reads one item's value of a parameter from its JSON, or NEEDS_N8N where the item needs n8n after all. */
+type JsonRead = (json: unknown) => unknown;
+
+/**
+ * A raw parameter value, parsed once, as a reader that fills each plain `$json` read from the item;
+ * undefined when the value holds any other expression, which n8n resolves.
+ */
+function compileJsonReads(value: unknown): JsonRead | undefined {
+	if (typeof value === 'string' && value.startsWith('=')) {
 		const keys = jsonReadPath(value);
-		const read = keys === undefined ? NEEDS_N8N : readPath(json, keys);
-		return read === NEEDS_N8N ? read : safeCopy(read);
+		if (keys === undefined) return undefined;
+		return (json) => {
+			const read = readPath(json, keys);
+			return read === NEEDS_N8N ? read : safeCopy(read);
+		};
 	}
 	if (Array.isArray(value)) {
-		const out = value.map((entry) => resolveJsonReads(entry, json));
-		return out.includes(NEEDS_N8N) ? NEEDS_N8N : out;
+		const entries = value.map(compileJsonReads);
+		if (entries.includes(undefined)) return undefined;
+		return (json) => {
+			const out = entries.map((entry) => entry!(json));
+			return out.includes(NEEDS_N8N) ? NEEDS_N8N : out;
+		};
 	}
-	if (!isPlainObject(value)) return value;
-	const out: Record<string, unknown> = {};
-	for (const key of Object.keys(value)) {
-		const resolved = resolveJsonReads(value[key], json);
-		if (resolved === NEEDS_N8N) return NEEDS_N8N;
-		out[key] = resolved;
-	}
-	return out;
+	if (!isPlainObject(value)) return () => value;
+	const fields = Object.keys(value).map((key): [string, JsonRead | undefined] => [key, compileJsonReads(value[key])]);
+	if (fields.some(([, read]) => read === undefined)) return undefined;
+	return (json) => {
+		const out: Record<string, unknown> = {};
+		for (const [key, read] of fields) {
+			const resolved = read!(json);
+			if (resolved === NEEDS_N8N) return NEEDS_N8N;
+			out[key] = resolved;
+		}
+		return out;
+	};
 }
 
 /** Reads a node parameter for one item. */
@@ -82,15 +98,26 @@ export function parameterReader(ctx: IExecuteFunctions): ParameterReader {
 	const raw = ctx.getNode().parameters;
 	const constant = new Map<string, unknown>();
 	const items = ctx.getInputData();
+	// Per parameter with expressions, parsed once: its reader from the item, or undefined (n8n's).
+	const direct = new Map<string, JsonRead | undefined>();
+	const directReader = (name: string): JsonRead | undefined => {
+		if (!direct.has(name)) {
+			const value = raw[name];
+			const readable = !name.includes('.') && value !== undefined && hasExpression(value);
+			direct.set(name, readable ? compileJsonReads(value) : undefined);
+		}
+		return direct.get(name);
+	};
 	return (name, itemIndex, fallback) => {
 		if (constant.has(name)) {
 			const value = constant.get(name);
 			// Each item gets its own copy, as from n8n: outputs must never share objects.
 			return value !== null && typeof value === 'object' ? safeCopy(value) : value;
 		}
-		if (!name.includes('.') && raw[name] !== undefined && hasExpression(raw[name])) {
-			const direct = resolveJsonReads(raw[name], items[itemIndex]?.json);
-			if (direct !== NEEDS_N8N) return direct;
+		const read = directReader(name);
+		if (read) {
+			const value = read(items[itemIndex]?.json);
+			if (value !== NEEDS_N8N) return value;
 		}
 		const value = ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType);
 		// A dotted name is a path into a parameter (n8n reads it with lodash's get): not looked up here.
