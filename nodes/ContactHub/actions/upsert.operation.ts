@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, IDataObject, INodeExecutionData, INodePrope
 
 import { normalizeBaseUrl } from '../../../credentials/apiKeyHeader';
 import { backoffMs, withJitter } from '../engine/retry';
-import { createAction, readAction, type Failure } from '../engine/errors';
+import { createAction, excerpt, readAction, type Failure } from '../engine/errors';
 import { labelOf } from '../engine/fields';
 import {
 	apiError,
@@ -140,7 +140,7 @@ async function createOnce(upsert: Upsert, request: VendorRequest): Promise<Creat
 function unreadableCreate(provider: ContactProvider, query: LookupQuery, body: unknown): Failure {
 	return {
 		message: `${provider.label} answered the create of the contact with ${lookedUp(query)} without the contact's ID`,
-		description: `The answer began: "${JSON.stringify(body).slice(0, 160)}". This is not the answer ${provider.label} documents; check the credential's Base URL.`,
+		description: `The answer began: "${excerpt(JSON.stringify(body))}". This is not the answer ${provider.label} documents; check the credential's Base URL.`,
 	};
 }
 
