@@ -6,7 +6,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecution
 
 import { contactHubWorkflow, runWorkflow, shutdownEngine, type RunResult } from '../helpers/workflow';
 import { findProvider } from '../../nodes/ContactHub/providers/registry';
-import { SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS, type RecordedRequest, type Sandbox, type Vendor } from '../sandbox';
+import { DOCUMENTED, SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS, type RecordedRequest, type Sandbox, type Vendor } from '../sandbox';
 import { VENDOR_MODULES } from '../sandbox/vendors';
 
 export { SANDBOX_KEYS, SEED_IDS };
@@ -21,23 +21,19 @@ export const CREDENTIAL_TYPE = Object.fromEntries(VENDORS.map((vendor) => [vendo
 /** Each vendor's name as users know it, from its sandbox module (written from the vendor's pages). */
 export const LABEL = Object.fromEntries(VENDORS.map((vendor) => [vendor, VENDOR_MODULES[vendor].label])) as Record<Vendor, string>;
 
-/** The update path of each vendor, relative to its base URL, for an already encoded ID. */
-export const UPDATE_PATH: Record<Vendor, (encodedId: string) => string> = {
-	blandAi: (id) => `/v1/contacts/${id}`,
-	leadLex: (id) => `/v1/contacts/${id}`,
-	openCx: (id) => `/contacts/${id}`,
-	raze: (id) => `/external/v1/contacts/${id}`,
-};
+/** A table with one entry for each vendor. */
+const perVendor = <T>(pick: (vendor: Vendor) => T) => Object.fromEntries(VENDORS.map((vendor) => [vendor, pick(vendor)])) as Record<Vendor, T>;
 
-export const METHOD: Record<Vendor, string> = { blandAi: 'PATCH', leadLex: 'PATCH', openCx: 'PATCH', raze: 'PUT' };
+/** The update path of each vendor, relative to its base URL, for an already encoded ID. */
+export const UPDATE_PATH = perVendor((vendor) => DOCUMENTED[vendor].update.path);
+
+export const METHOD = perVendor((vendor) => DOCUMENTED[vendor].update.method);
 
 /** The auth header each vendor documents, as node's http server presents it (lower-cased name). */
-export const AUTH_HEADER: Record<Vendor, [string, (key: string) => string]> = {
-	blandAi: ['authorization', (key) => key],
-	leadLex: ['authorization', (key) => `Bearer ${key}`],
-	openCx: ['authorization', (key) => `Bearer ${key}`],
-	raze: ['x-api-key', (key) => key],
-};
+export const AUTH_HEADER = perVendor((vendor): [string, (key: string) => string] => [DOCUMENTED[vendor].auth.header, DOCUMENTED[vendor].auth.value]);
+
+/** The key of the name in each vendor's contacts. */
+export const NAME_KEY = perVendor((vendor) => DOCUMENTED[vendor].keys.name);
 
 /** Every key the sandbox knows, plus the wrong ones the tests use: none may ever show up in an output. */
 export const WRONG_KEY = 'wrong_key_0123456789abcdef';

@@ -1,11 +1,12 @@
 import type { Vendor } from './types';
+import type { Documented } from './vendor';
 import { VENDOR_MODULES } from './vendors';
 
 /** All vendors the sandbox fakes, in the registry's order. */
 export const VENDORS = Object.keys(VENDOR_MODULES) as Vendor[];
 
 /** Each vendor's value of one registry entry's property. */
-function byVendor<K extends 'prefix' | 'keys' | 'seedId' | 'createRoute'>(key: K): { [V in Vendor]: (typeof VENDOR_MODULES)[V][K] } {
+function byVendor<K extends 'prefix' | 'keys' | 'seedId' | 'createRoute' | 'documented'>(key: K): { [V in Vendor]: (typeof VENDOR_MODULES)[V][K] } {
 	return Object.fromEntries(VENDORS.map((vendor) => [vendor, VENDOR_MODULES[vendor][key]])) as { [V in Vendor]: (typeof VENDOR_MODULES)[V][K] };
 }
 
@@ -20,5 +21,8 @@ export const SEED_IDS: Record<Vendor, string> = byVendor('seedId');
 
 /** Each vendor's documented create (Bland AI: resolve), to aim faults at with `{ method, path }`. */
 export const CREATE_ROUTES: Record<Vendor, { method: 'POST'; path: string }> = byVendor('createRoute');
+
+/** Each vendor's documented requests and contact keys (see `Documented`). */
+export const DOCUMENTED: Record<Vendor, Documented> = byVendor('documented');
 
 export const ADMIN_PREFIX = '/__sandbox';

@@ -5,8 +5,9 @@
 import { SandboxServer } from './server';
 import type { Sandbox, SandboxOptions } from './types';
 
-export { CREATE_ROUTES, SANDBOX_KEYS, SEED_IDS, VENDORS, VENDOR_PREFIXES } from './constants';
+export { CREATE_ROUTES, DOCUMENTED, SANDBOX_KEYS, SEED_IDS, VENDORS, VENDOR_PREFIXES } from './constants';
 export { mulberry32 } from './faults';
+export type { Documented, SentRequest } from './vendor';
 export { OPENCX_EMAIL_PATTERN } from './vendors/openCx';
 export type {
 	BlandFindAnswer,

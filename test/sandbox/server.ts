@@ -29,6 +29,9 @@ const MAX_HANG_MS = 10 * 60 * 1000;
 const MAX_LATENCY_MS = 10 * 60 * 1000;
 const DEFAULT_SEED_PREFIX = 'contact';
 
+/** A registered module's vendor (modules name it as a plain string, so that `Vendor` can follow the registry). */
+const vendorOf = (module: VendorModule): Vendor => module.vendor as Vendor;
+
 function perVendor<T>(make: (vendor: Vendor) => T): Record<Vendor, T> {
 	return Object.fromEntries(VENDORS.map((v) => [v, make(v)])) as Record<Vendor, T>;
 }
@@ -355,17 +358,17 @@ export class SandboxServer implements Sandbox {
 	private handleVendor(module: VendorModule, ex: Exchange): void {
 		const q = ex.path.indexOf('?');
 		const pathname = q >= 0 ? ex.path.slice(0, q) : ex.path;
-		const match = this.routers[module.vendor].match(ex.method, pathname);
+		const match = this.routers[vendorOf(module)].match(ex.method, pathname);
 		// Unknown routes consume no faults and no rate limit: they are a client bug, not traffic.
 		if (match.kind === 'wrongMethod') {
 			return this.finish(ex, plainNotFound(ex.method, ex.rawPath, `this path accepts ${match.allowed.join(', ')}`));
 		}
 		if (match.kind === 'none') return this.finish(ex, plainNotFound(ex.method, ex.rawPath));
 
-		const decision = this.faults.next({ vendor: module.vendor, method: ex.method, pathname });
+		const decision = this.faults.next({ vendor: vendorOf(module), method: ex.method, pathname });
 		if (decision?.phase === 'before') return this.fault(module, decision, ex);
 
-		const rate = this.rateLimiter.hit(module.vendor, module.presentedKey(ex.req.headers));
+		const rate = this.rateLimiter.hit(vendorOf(module), module.presentedKey(ex.req.headers));
 		let reply: Reply;
 		if (rate?.limited) reply = module.rateLimited(rate.info);
 		else reply = this.runRoute(module, match, q >= 0 ? ex.path.slice(q + 1) : '', ex);
@@ -387,18 +390,18 @@ export class SandboxServer implements Sandbox {
 				params: match.params,
 				query: new URLSearchParams(query),
 				body: ex.body,
-				contacts: this.contacts[module.vendor],
+				contacts: this.contacts[vendorOf(module)],
 				rejectUnknownFields: this.rejectUnknown,
 				modes: this.modes,
-				applied: () => (this.counters.updatesApplied[module.vendor] += 1),
-				created: () => (this.counters.created[module.vendor] += 1),
+				applied: () => (this.counters.updatesApplied[vendorOf(module)] += 1),
+				created: () => (this.counters.created[vendorOf(module)] += 1),
 			});
 		} catch (error) {
 			console.error('[sandbox] handler bug:', error);
 			return module.internalError();
 		}
 		// Only a look-up that searched (a 2xx) uses up the wait: a refused one (401, 400, 429, fault 'before') saw nothing.
-		if (match.route.lookup && reply.status >= 200 && reply.status < 300) this.revealAfterLookup(module.vendor);
+		if (match.route.lookup && reply.status >= 200 && reply.status < 300) this.revealAfterLookup(vendorOf(module));
 		return reply;
 	}
 
@@ -423,12 +426,12 @@ export class SandboxServer implements Sandbox {
 			case 'status429': {
 				const now = Date.now();
 				const info: RateInfo = {
-					limit: this.rateLimiter.limitOf(module.vendor) ?? module.planLimit ?? 0,
+					limit: this.rateLimiter.limitOf(vendorOf(module)) ?? module.planLimit ?? 0,
 					remaining: 0,
 					resetAtMs: now + 1000,
 					retryAfterSec: 1,
 					nowMs: now,
-					...this.rateLimiter.formatOf(module.vendor),
+					...this.rateLimiter.formatOf(vendorOf(module)),
 				};
 				return this.finish(ex, decorate(module.rateLimited(info)), decision);
 			}

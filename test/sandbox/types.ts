@@ -1,6 +1,9 @@
 /** Public types of the vendor sandbox (see README.md). */
 
-export type Vendor = 'blandAi' | 'leadLex' | 'openCx' | 'raze';
+import type { VENDOR_MODULES } from './vendors';
+
+/** A vendor the sandbox fakes: a key of its registry (`vendors/index.ts`). */
+export type Vendor = keyof typeof VENDOR_MODULES;
 
 export interface RecordedRequest {
 	vendor: Vendor | null;

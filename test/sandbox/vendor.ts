@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 import type { ParsedBody, Reply } from './http';
-import type { BlandFindAnswer, Contact, RateSignals, RazeListShape, ResetFormat, Vendor } from './types';
+import type { BlandFindAnswer, Contact, RateSignals, RazeListShape, ResetFormat } from './types';
 
 /** What a key may do: read-only keys get 'read'. */
 export type Scope = 'read' | 'write';
@@ -81,9 +81,29 @@ export interface Route {
 	handle(ctx: HandlerContext): Reply;
 }
 
+/** A request as the sandbox records it: method, path after the vendor prefix, parsed JSON body. */
+export type SentRequest = [method: string, path: string, body: unknown];
+
+/** A vendor's documented requests and contact keys, written from its pages (never from the node's provider modules). */
+export interface Documented {
+	/** The contact keys (in request bodies and stored contacts) of the node's Name, Email and Phone. */
+	keys: { name: string; email: string; phone: string };
+	/** The auth header, lower-cased as Node's http server presents it, and its value for a key. */
+	auth: { header: string; value(key: string): string };
+	/** The update of a contact whose ID is already URL-encoded. */
+	update: { method: 'PATCH' | 'PUT'; path(encodedId: string): string };
+	/** The read of one contact by ID; undefined when the vendor documents none. */
+	readPath?(encodedId: string): string;
+	/** The look-up of an email, first page. */
+	lookupByEmail(email: string): SentRequest;
+	/** An update or create body holding `fields` (vendor keys), e.g. OpenCX's `{ contact }`. */
+	body(fields: Record<string, unknown>): unknown;
+}
+
 /** Everything the core needs to know about one vendor. */
 export interface VendorModule {
-	vendor: Vendor;
+	/** Its key in the registry (a string here, so that the `Vendor` type can follow the registry). */
+	vendor: string;
 	label: string;
 	/** URL prefix on the sandbox; it stands in for the vendor's API host. */
 	prefix: string;
@@ -94,6 +114,8 @@ export interface VendorModule {
 	routes: Route[];
 	/** The documented create (Bland AI: resolve, find-or-create), so tests can aim faults at it. */
 	createRoute: { method: 'POST'; path: string };
+	/** The requests the vendor's pages document, in its own words: what tests expect the node to send. */
+	documented: Documented;
 	authenticate(headers: IncomingHttpHeaders): AuthResult;
 	/** A read-only key on a write route. */
 	forbidden(): Reply;

@@ -235,6 +235,14 @@ export const blandAi = {
 	keys: KEYS,
 	seedId: SEED_ID,
 	createRoute: { method: 'POST', path: '/v1/contacts/resolve' },
+	documented: {
+		keys: { name: 'name', email: 'email', phone: 'phone_number' },
+		auth: { header: 'authorization', value: (key) => key },
+		update: { method: 'PATCH', path: (id) => `/v1/contacts/${id}` },
+		readPath: (id) => `/v1/contacts/${id}`,
+		lookupByEmail: (email) => ['POST', '/v1/contacts/find', { email }],
+		body: (fields) => fields,
+	},
 	routes: [
 		{ method: 'POST', pattern: '/v1/contacts/find', scope: 'read', lookup: true, handle: findContact },
 		{ method: 'POST', pattern: '/v1/contacts/resolve', scope: 'write', handle: resolveContact },

@@ -289,6 +289,14 @@ export const leadLex = {
 	keys: KEYS,
 	seedId: SEED_ID,
 	createRoute: { method: 'POST', path: '/v1/contacts' },
+	documented: {
+		keys: { name: 'full_name', email: 'email', phone: 'phone' },
+		auth: { header: 'authorization', value: (key) => `Bearer ${key}` },
+		update: { method: 'PATCH', path: (id) => `/v1/contacts/${id}` },
+		readPath: (id) => `/v1/contacts/${id}`,
+		lookupByEmail: (email) => ['GET', `/v1/contacts?search=${encodeURIComponent(email)}&per_page=100&page=1`, undefined],
+		body: (fields) => fields,
+	},
 	routes: [
 		{ method: 'PATCH', pattern: '/v1/contacts/:id', scope: 'write', handle: updateContact },
 		{ method: 'GET', pattern: '/v1/contacts/:id', scope: 'read', handle: getContact },

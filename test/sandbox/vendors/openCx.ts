@@ -184,6 +184,13 @@ export const openCx = {
 	keys: KEYS,
 	seedId: SEED_ID,
 	createRoute: { method: 'POST', path: '/contacts' },
+	documented: {
+		keys: { name: 'name', email: 'email', phone: 'phone' },
+		auth: { header: 'authorization', value: (key) => `Bearer ${key}` },
+		update: { method: 'PATCH', path: (id) => `/contacts/${id}` },
+		lookupByEmail: (email) => ['GET', `/chat/sessions/search?q=${encodeURIComponent(email)}`, undefined],
+		body: (fields) => ({ contact: fields }),
+	},
 	routes: [
 		{ method: 'PATCH', pattern: '/contacts/:id', scope: 'write', handle: updateContact },
 		{ method: 'POST', pattern: '/contacts', scope: 'write', handle: createContact },

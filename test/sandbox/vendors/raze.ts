@@ -221,6 +221,14 @@ export const raze = {
 	keys: KEYS,
 	seedId: SEED_ID,
 	createRoute: { method: 'POST', path: '/external/v1/contacts' },
+	documented: {
+		keys: { name: 'name', email: 'email', phone: 'phone' },
+		auth: { header: 'x-api-key', value: (key) => key },
+		update: { method: 'PUT', path: (id) => `/external/v1/contacts/${id}` },
+		readPath: (id) => `/external/v1/contacts/${id}`,
+		lookupByEmail: (email) => ['GET', `/external/v1/contacts?email=${encodeURIComponent(email)}&limit=100&page=1`, undefined],
+		body: (fields) => fields,
+	},
 	routes: [
 		{ method: 'PUT', pattern: '/external/v1/contacts/:id', scope: 'write', handle: updateContact },
 		{ method: 'GET', pattern: '/external/v1/contacts/:id', scope: 'read', handle: getContact },
