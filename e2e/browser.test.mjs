@@ -14,7 +14,6 @@
 // so n8n's editor does not take it for an authentication selector and hide it.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -29,6 +28,7 @@ import {
 	PACKAGE_NAME,
 	REPO_DIR,
 	SANDBOX_KEY,
+	builtProvider,
 	ensureN8n,
 	exampleNode,
 	exampleWorkflow,
@@ -41,14 +41,8 @@ import {
 } from './lib/index.mjs';
 
 const IMAGES = join(REPO_DIR, 'docs/images');
-const require = createRequire(import.meta.url);
-/** Each credential type's default Base URL, from the built credential classes. */
-const DEFAULT_BASE_URL = Object.fromEntries(
-	Object.entries({ blandAi: 'BlandAiApi', leadLex: 'LeadLexApi', openCx: 'OpenCxApi', raze: 'RazeApi' }).map(([vendor, cls]) => {
-		const Credential = require(join(REPO_DIR, `dist/credentials/${cls}.credentials.js`))[cls];
-		return [vendor, new Credential().properties.find((p) => p.name === 'baseUrl').default];
-	}),
-);
+/** A vendor's credential type's default Base URL, from the built package (read once it is built). */
+const defaultBaseUrl = (vendor) => builtProvider(vendor).credential.properties.find((p) => p.name === 'baseUrl').default;
 
 let sandbox;
 let userFolder;
@@ -258,10 +252,10 @@ test('switching the provider changes the Update Fields offered and the credentia
 		// The dialog fills its fields after it opens: read until the default arrives, bounded.
 		const baseUrl = dialog.locator('[data-test-id="parameter-input-baseUrl"] input');
 		let value = '';
-		for (const deadline = Date.now() + 5000; value !== DEFAULT_BASE_URL[vendor] && Date.now() < deadline; await page.waitForTimeout(100)) {
+		for (const deadline = Date.now() + 5000; value !== defaultBaseUrl(vendor) && Date.now() < deadline; await page.waitForTimeout(100)) {
 			value = await baseUrl.inputValue();
 		}
-		assert.equal(value, DEFAULT_BASE_URL[vendor], `${CREDENTIAL_LABEL[vendor]}: default Base URL`);
+		assert.equal(value, defaultBaseUrl(vendor), `${CREDENTIAL_LABEL[vendor]}: default Base URL`);
 		if (vendor === 'leadLex') {
 			await noAnimation();
 			await shot('credential-leadlex.png', dialog.getByText(CREDENTIAL_LABEL[vendor], { exact: true }), baseUrl);

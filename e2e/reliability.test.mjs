@@ -27,7 +27,9 @@ import {
 	N8nRest,
 	NODE_TYPE,
 	SANDBOX_KEY,
+	SANDBOX_READ_ONLY_KEY,
 	VENDORS,
+	VENDOR_CONTACT_KEYS,
 	currentLine,
 	ensureN8n,
 	installPackedPackage,
@@ -44,25 +46,18 @@ const LINE = currentLine();
 const DEBUG_ENV = { N8N_LOG_LEVEL: 'debug' };
 /** A debug-level line of n8n's console log ("09:46:16.311   debug   …"). */
 const DEBUG_LINE = /^\d\d:\d\d:\d\d\.\d{3}\s+debug\s/m;
-/** A wrong key per vendor, each shaped like the real one, so a 401 is what the vendor answers. */
-const WRONG_KEY = {
-	blandAi: 'org_wrong_bland_key_4821',
-	leadLex: 'wbk_live_wrong_key_4821',
-	openCx: 'ocx_live_wrong_key_4821',
-	raze: 'gr_live_wrong_key_4821',
-};
+/** A wrong key per vendor, each shaped like the real one ("org_wrong_bland_key_4821"), so a 401 is what the vendor answers. */
+const WRONG_KEY = Object.fromEntries(VENDORS.map((v) => [v, `${SANDBOX_KEY[v].replace('sandbox', 'wrong')}_4821`]));
 /** The sandbox's read-only LeadLex key: a real key that gets LeadLex's 403 on an update. */
-const READ_ONLY_KEY = 'wbk_live_sandbox_readonly';
+const READ_ONLY_KEY = SANDBOX_READ_ONLY_KEY.leadLex;
 /** Every key n8n is handed in these runs; none may appear in anything n8n prints. */
 const SECRETS = [...Object.values(SANDBOX_KEY), ...Object.values(WRONG_KEY), READ_ONLY_KEY];
 const LOOKUP_EMAIL = 'leak-check@example.com';
-const LOOKUP_ID = { blandAi: 'bl-leak', leadLex: 'll-leak', openCx: 'ocx-leak', raze: 'rz-leak' };
-const LOOKUP_SEED = {
-	blandAi: { id: LOOKUP_ID.blandAi, name: 'Leak Check', email: LOOKUP_EMAIL },
-	leadLex: { id: LOOKUP_ID.leadLex, full_name: 'Leak Check', email: LOOKUP_EMAIL },
-	openCx: { id: LOOKUP_ID.openCx, name: 'Leak Check', email: LOOKUP_EMAIL },
-	raze: { id: LOOKUP_ID.raze, name: 'Leak Check', email: LOOKUP_EMAIL },
-};
+const LOOKUP_ID = Object.fromEntries(VENDORS.map((v) => [v, `${v}-leak`]));
+/** The contact each vendor's look-up by LOOKUP_EMAIL finds, in the vendor's own keys. */
+const LOOKUP_SEED = Object.fromEntries(
+	VENDORS.map((v) => [v, { id: LOOKUP_ID[v], [VENDOR_CONTACT_KEYS[v].name]: 'Leak Check', [VENDOR_CONTACT_KEYS[v].email]: LOOKUP_EMAIL }]),
+);
 
 // The cancel runs. Throttled: 200 items at 300 per minute (a start every 200 ms), two at a time,
 // each answer 150 ms late, so the stop usually finds a request in flight. Paused: a Raze limit of

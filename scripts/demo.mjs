@@ -6,10 +6,16 @@
 // the look-up of the "Raze (find by email)" node and the look-up and create of "Raze (create or
 // update)"; LeadLex: the look-up and read of "LeadLex (get by email)"), what each node did and the
 // contacts the sandbox now holds. Exit 0 when every Contact Hub node output its one contact (an
-// update, a read, a create), 1 otherwise.
+// update, a read, a create), 1 otherwise. A provider the example has no node for (one registered
+// after the example was written) is named and skipped, not failed.
+import { relative } from 'node:path';
+
 import {
+	AUTH_HEADER,
+	EXAMPLE_WORKFLOW_FILE,
 	LABEL,
 	NODE_TYPE,
+	REPO_DIR,
 	VENDORS,
 	ensureN8n,
 	exampleWorkflow,
@@ -23,7 +29,8 @@ import {
 	startSandbox,
 } from '../e2e/lib/index.mjs';
 
-const AUTH_HEADERS = ['authorization', 'x-api-key'];
+/** Every header a vendor documents for its key; a request's are shown masked. */
+const AUTH_HEADERS = [...new Set(Object.values(AUTH_HEADER))];
 const indent = (text, pad = '    ') => text.replace(/^/gm, pad);
 /** update, get or upsert (a node without the parameter is an update, n8n's default). */
 const operationOf = (node) => node.parameters.operation ?? 'update';
@@ -60,9 +67,15 @@ async function main() {
 		let failures = result.code === 0 ? 0 : 1;
 		// What the nodes did: updates (and how many after a look-up), reads, creates or updates (and how many created).
 		const done = { update: 0, updateAfterLookup: 0, get: 0, upsert: 0, created: 0 };
+		const withoutNode = [];
 		for (const vendor of VENDORS) {
 			// The vendor's Contact Hub nodes: by Contact ID, or by a look-up (an email) first.
 			const nodes = workflow.nodes.filter((n) => n.type === NODE_TYPE && n.parameters.provider === vendor);
+			if (nodes.length === 0) {
+				withoutNode.push(vendor);
+				console.log(`\n=== ${LABEL[vendor]}: skipped, ${relative(REPO_DIR, EXAMPLE_WORKFLOW_FILE)} has no Contact Hub node for it`);
+				continue;
+			}
 			console.log(`\n=== ${LABEL[vendor]} (${nodes.map((node) => `node "${node.name}": ${describe(node)}`).join('; ')})`);
 			for (const r of requests.filter((q) => q.vendor === vendor)) {
 				const auth = AUTH_HEADERS.filter((h) => r.headers[h]).map((h) => `${h}: ${maskKey(r.headers[h])}`);
@@ -110,11 +123,12 @@ async function main() {
 				console.log(indent(JSON.stringify(await sandbox.contact(vendor, id), null, 2)));
 			}
 		}
+		const skipped = withoutNode.length ? ` ${withoutNode.map((v) => LABEL[v]).join(', ')} skipped: no node in the example workflow.` : '';
 		console.log(
 			failures
-				? `\nDemo FAILED (n8n exit code ${result.code}).`
+				? `\nDemo FAILED (n8n exit code ${result.code}).${skipped}`
 				: `\nDemo OK: ${done.update} updates (${done.updateAfterLookup} after a look-up), ${done.get} get and ${done.upsert} create or update ` +
-						`(${done.created} created) in ${VENDORS.length} providers through n8n (exit code ${result.code}).`,
+						`(${done.created} created) in ${VENDORS.length - withoutNode.length} providers through n8n (exit code ${result.code}).${skipped}`,
 		);
 		return failures ? 1 : 0;
 	} finally {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm start: build the package, start the vendor sandbox and a local n8n (the pinned one in
-// e2e/) with the package linked in as a community package, sandbox credentials for all four
-// vendors, the example workflow and the owner account; Ctrl-C stops both.
+// e2e/) with the package linked in as a community package, sandbox credentials for every vendor
+// (the sandbox's registry), the example workflow and the owner account; Ctrl-C stops both.
 //
 //   npm start                          reuse e2e/.n8n-dev/ (your workflows and credentials stay)
 //   npm start -- --reset               start over with a fresh e2e/.n8n-dev/
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 
 import {
 	DEFAULT_OWNER,
+	LABEL,
 	N8nRest,
 	REPO_DIR,
 	buildPackage,
@@ -120,6 +121,8 @@ async function main() {
 	if (!state) writeFileSync(stateFile, JSON.stringify({ sandboxPort, createdAt: new Date().toISOString() }, null, 2));
 
 	const workflow = exampleWorkflow();
+	const labels = Object.values(LABEL);
+	const vendors = labels.length > 1 ? `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}` : labels.join('');
 	const rel = relative(process.cwd(), folder);
 	const shown = rel && !rel.startsWith('..') ? rel : folder;
 	console.log(`
@@ -129,7 +132,7 @@ Contact Hub is running in n8n.
   workflow     ${n8n.url}/workflow/${workflow.id}   ("${workflow.name}")
   e-mail       ${DEFAULT_OWNER.email}
   password     ${DEFAULT_OWNER.password}${state ? '   (unless you changed it)' : ''}
-  sandbox      ${sandbox.url}   (fake Bland AI, LeadLex, OpenCX and Raze; credentials "<Vendor> (sandbox)")
+  sandbox      ${sandbox.url}   (fake ${vendors}; credentials "<Vendor> (sandbox)")
   user folder  ${shown}   (n8n's log: ${join(shown, 'n8n.log')}; npm start -- --reset starts over)
 
 Press Ctrl-C to stop n8n and the sandbox.`);

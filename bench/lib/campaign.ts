@@ -15,8 +15,8 @@ import { LoggerProxy } from 'n8n-workflow';
 
 import { listedItems, trackedNode } from '../../test/helpers/runs';
 import { CONTACT_HUB_TYPE, contactHubWorkflow, runWorkflow, type RunResult } from '../../test/helpers/workflow';
-import { findProvider } from '../../nodes/ContactHub/providers/registry';
-import { SANDBOX_KEYS, startSandbox, VENDORS, type RecordedRequest, type Sandbox, type Vendor } from '../../test/sandbox';
+import { CREDENTIAL_TYPE } from '../../test/node/harness';
+import { DOCUMENTED, SANDBOX_KEYS, startSandbox, VENDORS, type RecordedRequest, type Sandbox, type Vendor } from '../../test/sandbox';
 
 process.env.N8N_LOG_LEVEL ??= 'debug';
 
@@ -24,8 +24,8 @@ export const CHAOS = { status429: 0.05, status500: 0.06, status502Html: 0.04, ha
 /** Fault kinds as the sandbox's log names them; 429 is always before the update (a refusal). */
 export const FAULT_KINDS = ['status429', 'status500', 'status502Html', 'hang', 'reset', 'malformedJson'] as const;
 const BASE_OPTIONS = { maxRetries: 3, maxRetryWaitSeconds: 0.3, timeout: 400 };
-/** A vendor's provider, from the node's registry: its credential type and field table. */
-const providerOf = (vendor: Vendor) => findProvider(vendor)!;
+/** LeadLex appends Notes rather than replacing them: there a doubled update shows as a note stored twice. */
+const APPENDS_NOTES: ReadonlySet<Vendor> = new Set(['leadLex']);
 /** Every key a campaign uses: none may appear in anything a run shows. */
 const KEYS = VENDORS.map((vendor) => SANDBOX_KEYS[vendor].valid);
 
@@ -121,8 +121,7 @@ export async function runOne(sandbox: Sandbox, spec: RunSpec): Promise<RunRecord
 	sandbox.setChaos({ seed: spec.chaosSeed ?? seed, vendor, rates: { ...CHAOS, ...spec.rates }, phase: 'random' });
 	if (spec.burst) sandbox.setRateLimit(vendor, spec.burst);
 	capture.take();
-	// LeadLex appends Notes: a doubled update shows as a note stored twice.
-	const fields: IDataObject = vendor === 'leadLex' ? { notes: '={{ $json.note }}', name: '={{ $json.name }}' } : { name: '={{ $json.name }}' };
+	const fields: IDataObject = APPENDS_NOTES.has(vendor) ? { notes: '={{ $json.note }}', name: '={{ $json.name }}' } : { name: '={{ $json.name }}' };
 	const tracked = trackedNode();
 	let cancel: RunRecord['cancel'];
 	let poll: NodeJS.Timeout | undefined;
@@ -137,7 +136,7 @@ export async function runOne(sandbox: Sandbox, spec: RunSpec): Promise<RunRecord
 			spec.continueOnFail ? { onError: 'continueRegularOutput' } : {},
 		),
 		ids.map((id, index) => ({ id, name: `Name ${seed}/${index}`, note: `note ${seed}/${index}` })),
-		{ [providerOf(vendor).credential.name]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
+		{ [CREDENTIAL_TYPE[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
 		{
 			nodeTypes: { [CONTACT_HUB_TYPE]: tracked.node },
 			// What n8n's Stop does: cancel the execution, which aborts the signal the node reads.
@@ -317,11 +316,12 @@ export function account(sandbox: Sandbox, run: RunRecord): Tally {
 	const verdict = verdicts(run, tally);
 	run.ids.forEach((id, index) => {
 		const contact = sandbox.getContact(vendor, id) ?? {};
-		const held = contact[providerOf(vendor).table.fields.name!] === `Name ${seed}/${index}`;
+		// The name key from the vendor's sandbox module (its pages), not from the provider under test.
+		const held = contact[DOCUMENTED[vendor].keys.name] === `Name ${seed}/${index}`;
 		const log = byContact.get(id) ?? { sure: 0, possible: 0 };
 		const notes = typeof contact.notes === 'string' ? contact.notes.split(`note ${seed}/${index}`).length - 1 : 0;
-		const stored = vendor === 'leadLex' ? notes : held ? 1 : 0;
-		const doubled = vendor === 'leadLex' && (notes > 1 || log.sure > 1);
+		const stored = APPENDS_NOTES.has(vendor) ? notes : held ? 1 : 0;
+		const doubled = APPENDS_NOTES.has(vendor) && (notes > 1 || log.sure > 1);
 		tally.resent += Math.max(0, log.possible - 1);
 		// The state and the log must agree: applied for certain is held; held was at least possibly applied.
 		if ((log.sure > 0 && !held) || (held && log.possible === 0)) tally.wrong++;

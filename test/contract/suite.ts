@@ -1,15 +1,63 @@
 /**
- * The engine's per-vendor rules, for every vendor the registries hold: update by ID and by email,
- * Create or Update (created once, then updated), Get, bad input refused before sending, a 5xx
- * retried, pacing by the vendor's rate-limit headers where it sends them, hostile input, and no key
- * in anything a user sees. Expectations come from the vendor's sandbox module (its label, keys,
- * generated contacts, create route and rate-limit headers), never from the provider module.
+ * The engine's per-vendor rules, for every vendor the registries hold: the documented requests (update, look-up,
+ * read, auth header), update by ID and by email, a look-up read past its first page, Create or Update (created once,
+ * then updated), Get, bad input refused before sending, each sandbox fault on an update, a cancel mid-run, pacing by
+ * the vendor's rate-limit headers where it sends them, hostile input, and no key in anything a user sees.
+ * Expectations come from the vendor's sandbox module (its label, keys, documented requests, generated contacts,
+ * create route and rate-limit headers), never from the provider module.
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { listedItems, trackedNode } from '../helpers/runs';
+import { CONTACT_HUB_TYPE, contactHubWorkflow, runWorkflow } from '../helpers/workflow';
+import type { FaultKind, SentRequest } from '../sandbox';
+import { FAULT_KINDS } from '../sandbox/faults';
 import { VENDOR_MODULES } from '../sandbox/vendors';
-import type { VendorModule } from '../sandbox/vendor';
-import { expectNoKey, jsonOf, run, sent, useSandbox, VENDOR_LIST, visibleText, WRONG_KEY, type Vendor } from '../node/harness';
+import type { Documented, VendorModule } from '../sandbox/vendor';
+import { credentialsFor, expectNoKey, jsonOf, pairedOf, run, sent, useSandbox, VENDOR_LIST, visibleText, WRONG_KEY, type Vendor } from '../node/harness';
+
+/**
+ * What each sandbox fault does to a repeat-safe update sent once: a retry mends a server or network failure, while
+ * an unreadable 2xx is reported and not retried (the node cannot tell whether it was applied).
+ */
+const FAULT_OUTCOME: Record<FaultKind, 'retried' | 'unreadable'> = {
+	status500: 'retried',
+	status502Html: 'retried',
+	hang: 'retried',
+	reset: 'retried',
+	malformedJson: 'unreadable',
+};
+
+/** Short enough that a hang costs little, long enough that a healthy sandbox answer never times out. */
+const FAULT_TIMEOUT_MS = 500;
+
+/** A paged look-up's parameters in its documented first request (query, or a JSON body's top level). */
+function lookupParameters([, path, body]: SentRequest): Array<[string, string]> {
+	const query = [...new URLSearchParams(path.split('?')[1] ?? '')];
+	const inBody = body !== null && typeof body === 'object' && !Array.isArray(body) ? Object.entries(body).map(([name, value]): [string, string] => [name, String(value)]) : [];
+	return [...query, ...inBody];
+}
+
+/**
+ * The page size of a vendor's look-up, read from its documented first request: `page=1` and one other whole number
+ * (LeadLex's `per_page`, Raze's `limit`); undefined when the look-up has no page (one answer holds every match).
+ */
+function lookupPageSize(documented: Documented): number | undefined {
+	const request = documented.lookupByEmail('page.size@example.com');
+	const parameters = lookupParameters(request);
+	if (!parameters.some(([name, value]) => name === 'page' && value === '1')) return undefined;
+	const sizes = parameters.filter(([name, value]) => name !== 'page' && /^\d+$/.test(value));
+	if (sizes.length !== 1) throw new Error(`cannot tell the page size of the look-up ${JSON.stringify(request)}`);
+	return Number(sizes[0][1]);
+}
+
+/** The documented look-up of `email`, page `page` (its first request with `page=1` replaced). */
+function lookupPage(documented: Documented, email: string, page: number): SentRequest {
+	const [method, path, body] = documented.lookupByEmail(email);
+	const paged = path.replace(/([?&]page=)1(?=&|$)/, `$1${page}`);
+	const pagedBody = body !== null && typeof body === 'object' && 'page' in body ? { ...body, page } : body;
+	return [method, paged, pagedBody];
+}
 
 /** Runs the contract for each vendor of the sandbox's registry, or only for `only`. */
 export function contractSuite(only?: readonly string[]): void {
@@ -22,6 +70,12 @@ export function contractSuite(only?: readonly string[]): void {
 		const email = String(person.email);
 		const seed = () => sandbox().seed(vendor, person);
 		const stored = (id: string) => JSON.stringify(sandbox().getContact(vendor, id) ?? null);
+		const { documented } = module;
+		const named = (name: string) => ({ [documented.keys.name]: name });
+		/** The documented update of `id` with vendor-keyed `fields`, as `sent` records it. */
+		const update = (id: string, fields: Record<string, unknown>): SentRequest => [documented.update.method, documented.update.path(encodeURIComponent(id)), documented.body(fields)];
+		const storedName = (id: string) => sandbox().getContact(vendor, id)?.[documented.keys.name];
+		const pageSize = lookupPageSize(documented);
 
 		test('update by ID: the contact holds the new name, the output says so', async () => {
 			seed();
@@ -98,6 +152,121 @@ export function contractSuite(only?: readonly string[]): void {
 			const result = await run(sandbox(), { provider: vendor, contactId: '={{ $json.id }}', updateFields: { name: 'Paced' } }, items);
 			expect(result.error).toBeUndefined();
 			expect(sandbox().stats().updatesApplied[vendor]).toBe(6);
+		});
+
+		test('the documented requests: an update by ID, its key in the documented auth header only', async () => {
+			seed();
+			const result = await run(sandbox(), { provider: vendor, contactId: 'contract-1', updateFields: { name: 'X' } });
+			expect(result.error).toBeUndefined();
+			expect(sent(sandbox())).toEqual([update('contract-1', named('X'))]);
+			const { headers } = sandbox().requests[0];
+			expect(headers[documented.auth.header]).toBe(documented.auth.value(module.keys.valid));
+			// A vendor may take its key in more than one header (Raze also takes a Bearer token): the node sends the documented one.
+			expect(Object.keys(headers).filter((name) => String(headers[name]).includes(module.keys.valid))).toEqual([documented.auth.header]);
+		});
+
+		test('the documented requests: a look-up by email comes first, then the update of its match', async () => {
+			seed();
+			const result = await run(sandbox(), { provider: vendor, identifyBy: 'email', lookupValue: email, updateFields: { name: 'X' } });
+			expect(result.error).toBeUndefined();
+			expect(sent(sandbox())).toEqual([documented.lookupByEmail(email), update('contract-1', named('X'))]);
+		});
+
+		(documented.readPath ? test : test.skip)('the documented requests: Get by ID reads the documented path, and only that', async () => {
+			seed();
+			const result = await run(sandbox(), { provider: vendor, operation: 'get', identifyBy: 'id', contactId: 'contract-1' });
+			expect(result.error).toBeUndefined();
+			expect(jsonOf(result.items)[0]).toMatchObject({ provider: vendor, id: 'contract-1', email });
+			expect(sent(sandbox())).toEqual([['GET', documented.readPath!(encodeURIComponent('contract-1')), undefined]]);
+		});
+
+		(pageSize !== undefined ? test : test.skip)('a paged look-up: a match only on the second page is found, each page asked for', async () => {
+			const wanted = 'paged.person@example.com';
+			// A full first page of contacts whose emails contain the wanted one but are not it: the vendor answers them first, the match after them.
+			for (let i = 1; i <= pageSize!; i++) sandbox().seed(vendor, { ...module.generate(`near-${i}`, i), [documented.keys.email]: `a${i}.${wanted}` });
+			sandbox().seed(vendor, { ...module.generate('paged-1', pageSize! + 1), [documented.keys.email]: wanted });
+			const result = await run(sandbox(), { provider: vendor, identifyBy: 'email', lookupValue: wanted, updateFields: { name: 'Found On Page 2' } });
+			expect(result.error).toBeUndefined();
+			expect(jsonOf(result.items)[0]).toMatchObject({ provider: vendor, id: 'paged-1' });
+			expect(sent(sandbox())).toEqual([lookupPage(documented, wanted, 1), lookupPage(documented, wanted, 2), update('paged-1', named('Found On Page 2'))]);
+			expect(storedName('paged-1')).toBe('Found On Page 2');
+			expect(sandbox().stats().updatesApplied[vendor]).toBe(1);
+		});
+
+		test('a cancel mid-run: nothing is sent after it, and the report accounts for every item once', async () => {
+			const ids = sandbox().seedMany(vendor, 6, 'cancel');
+			const { node, settled } = trackedNode();
+			let cancelledAt = 0;
+			let poll: ReturnType<typeof setInterval> | undefined;
+			await runWorkflow(
+				// 600 a minute: one update every 100 ms, so the cancel lands between two of them.
+				contactHubWorkflow({ provider: vendor, contactId: '={{ $json.id }}', updateFields: { name: 'Before Cancel' }, options: { maxRequestsPerMinute: 600 } }),
+				ids.map((id) => ({ id })),
+				credentialsFor(sandbox()),
+				{
+					nodeTypes: { [CONTACT_HUB_TYPE]: node },
+					onRunning: (cancel) => {
+						poll = setInterval(() => {
+							if (sandbox().requests.length < 2) return;
+							clearInterval(poll);
+							cancelledAt = Date.now();
+							cancel();
+						}, 5);
+					},
+				},
+			);
+			const { error } = await settled;
+			clearInterval(poll);
+			expect(cancelledAt).toBeGreaterThan(0);
+			expect(sandbox().requests.filter((request) => request.at > cancelledAt)).toEqual([]);
+			const sentCount = sandbox().requests.length;
+			expect(sent(sandbox())).toEqual(ids.slice(0, sentCount).map((id) => update(id, named('Before Cancel'))));
+			expect(sentCount).toBeLessThan(ids.length);
+			const message = error?.message ?? '';
+			expect(message).toMatch(/^The execution was cancelled — /);
+			const updated = listedItems(message, 'updated');
+			const inFlight = listedItems(message, 'in flight when the run stopped \\(may have been updated\\)');
+			const notSent = listedItems(message, 'not sent');
+			expect([...updated, ...inFlight, ...notSent].sort((a, b) => a - b)).toEqual(ids.map((_, index) => index));
+			// Every item sent before the cancel is updated, or (the last one, if its answer had not come) in flight.
+			expect(notSent).toEqual(ids.map((_, index) => index).slice(sentCount));
+			expect(updated).toEqual(expect.arrayContaining(ids.map((_, index) => index).slice(0, sentCount - 1)));
+			expect(updated.map((index) => storedName(ids[index]))).toEqual(updated.map(() => 'Before Cancel'));
+			expect(notSent.map((index) => storedName(ids[index]))).not.toContain('Before Cancel');
+		});
+
+		/** Three updates by ID, each by its own item, the first meeting `kind`; Continue On Fail. */
+		async function updateThroughFault(kind: FaultKind) {
+			const ids = sandbox().seedMany(vendor, 3, 'fault');
+			sandbox().addFault({ kind, vendor });
+			const result = await run(
+				sandbox(),
+				{ provider: vendor, contactId: '={{ $json.id }}', updateFields: { name: 'After Fault' }, options: { maxRetryWaitSeconds: 0, timeout: FAULT_TIMEOUT_MS } },
+				ids.map((id) => ({ id })),
+				{ onError: 'continueRegularOutput' },
+			);
+			expect(result.error).toBeUndefined();
+			// No item is lost: one output per input, in order.
+			expect(pairedOf(result.items)).toEqual(ids.map((_, item) => ({ item })));
+			return { ids, out: jsonOf(result.items), updates: ids.map((id) => update(id, named('After Fault'))) };
+		}
+
+		test.each(FAULT_KINDS.filter((kind) => FAULT_OUTCOME[kind] === 'retried'))('the fault list: %s on a repeat-safe update is retried, the update applied once', async (kind) => {
+			const { ids, out, updates } = await updateThroughFault(kind);
+			expect(sent(sandbox())).toEqual([updates[0], ...updates]);
+			expect(out.filter((json) => 'error' in json)).toEqual([]);
+			expect(out.map((json) => json.id)).toEqual(ids);
+			expect(sandbox().stats().updatesApplied[vendor]).toBe(ids.length);
+			expect(ids.map(storedName)).toEqual(ids.map(() => 'After Fault'));
+		});
+
+		test.each(FAULT_KINDS.filter((kind) => FAULT_OUTCOME[kind] === 'unreadable'))('the fault list: %s is an error naming the provider, not retried; the other items go on', async (kind) => {
+			const { ids, out, updates } = await updateThroughFault(kind);
+			expect(sent(sandbox())).toEqual(updates);
+			expect(out[0].error).toBe(`${module.label} answered 200 for contact ${ids[0]} with a body that is not valid JSON (item 0)`);
+			expect(out.slice(1).map((json) => json.id)).toEqual(ids.slice(1));
+			expect(sandbox().stats().updatesApplied[vendor]).toBe(ids.length - 1);
+			expect(storedName(ids[0])).not.toBe('After Fault');
 		});
 	});
 }

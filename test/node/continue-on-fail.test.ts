@@ -2,7 +2,7 @@
  * Continue On Fail through n8n's engine: good and bad items mixed, N in and N out (across the
  * outputs), order and pairedItem kept, error items carrying the message.
  */
-import { LABEL, SEED_IDS, jsonOf, pairedOf, run, sent, useSandbox, VENDOR_LIST, type Sandbox } from './harness';
+import { LABEL, NAME_KEY, SEED_IDS, jsonOf, pairedOf, run, sent, useSandbox, VENDOR_LIST, type Sandbox } from './harness';
 
 const sandbox = useSandbox();
 
@@ -113,7 +113,7 @@ describe.each(VENDOR_LIST)('%s: good, not found, invalid, good', (vendor) => {
 		const label = LABEL[vendor];
 		expect(jsonOf(result.errorItems)[0].error).toMatch(new RegExp(`^${label} has no contact with ID "missing-contact" \\(404 .*\\(item 1\\)$`));
 		expect(jsonOf(result.errorItems)[1]).toEqual({ error: `${label}: Name must be text, got an object (item 2)` });
-		const nameField = vendor === 'leadLex' ? 'full_name' : 'name';
+		const nameField = NAME_KEY[vendor];
 		const stored = sandbox().getContact(vendor, id)!;
 		expect(stored[nameField]).toBe('Second Name');
 	});

@@ -14,19 +14,23 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
 import { credentialTypes } from '../helpers/workflow';
-import { VENDORS } from '../sandbox';
+import { VENDORS, type Vendor } from '../sandbox';
+import { LABEL } from './harness';
 
 const description: INodeTypeDescription = new ContactHub().description;
 const top = description.properties;
 
-/** DESIGN.md's field table, per provider. */
+/** DESIGN.md's field table, for the providers it names; the contract suite covers any other. */
 const FIELDS_BY_PROVIDER: Record<string, string[]> = {
 	blandAi: ['name', 'email', 'externalId', 'customFields'],
 	leadLex: ['name', 'email', 'phone', 'company', 'jobTitle', 'linkedinUrl', 'notes'],
 	openCx: ['name', 'email', 'phone', 'customFields', 'httpActionOverrides'],
 	raze: ['name', 'email', 'phone', 'company', 'jobTitle', 'linkedinUrl', 'tags', 'customFields'],
-};
+} satisfies Partial<Record<Vendor, string[]>>;
 const PROVIDERS = Object.keys(FIELDS_BY_PROVIDER);
+
+/** A credential type's name: the provider's ID and "Api", as the package names them. */
+const credentialName = (provider: string) => `${provider}Api`;
 
 function prop(name: string, list: INodeProperties[] = top): INodeProperties {
 	const found = list.find((property) => property.name === name);
@@ -91,8 +95,13 @@ describe('displayOptions refer to parameters and values that exist', () => {
 	const lists = propertyLists(top);
 
 	test('the walk reaches the collections and the fixedCollection', () => {
-		// Custom Fields appears once per description variant (Bland AI, OpenCX, Raze), each walked.
-		expect(lists.filter((entry) => entry.path === 'updateFields.customFields.json.')).toHaveLength(3);
+		// Custom Fields appears once per description variant, each walked; each provider of the table that has it
+		// (Bland AI, OpenCX, Raze) has its own.
+		const variants = (prop('updateFields').options as INodeProperties[]).filter((option) => option.name === 'customFields');
+		expect(lists.filter((entry) => entry.path === 'updateFields.customFields.json.')).toHaveLength(variants.length);
+		const withCustomFields = PROVIDERS.filter((provider) => FIELDS_BY_PROVIDER[provider].includes('customFields'));
+		const own = withCustomFields.map((provider) => shownUpdateFields(provider).find((option) => option.name === 'customFields'));
+		expect(new Set(own.filter(Boolean)).size).toBe(withCustomFields.length);
 		expect([...new Set(lists.map((entry) => entry.path))]).toEqual([
 			'(top)',
 			'updateFields.',
@@ -139,7 +148,7 @@ describe('displayOptions refer to parameters and values that exist', () => {
 		top.filter((property) => NodeHelpers.displayParameter(parameters as never, property, node(provider), description));
 
 	test('with every provider, Contact ID, Update Fields and Options are shown', () => {
-		for (const provider of PROVIDERS) {
+		for (const provider of VENDORS) {
 			// A workflow saved before Mapping Mode existed gets its default when n8n loads it, so it shows as it did.
 			const loaded = NodeHelpers.getNodeParameters(top, rootParameters(provider), true, false, node(provider), description);
 			expect(loaded?.mappingMode).toBe('defineBelow');
@@ -166,19 +175,19 @@ describe('displayOptions refer to parameters and values that exist', () => {
 });
 
 describe('Identify Contact By', () => {
-	// What each vendor documents a look-up for (vendor-docs/README.md, "Finding a contact").
+	// What each of these vendors documents a look-up for (vendor-docs/README.md, "Finding a contact"); the contract suite covers any other.
 	const OFFERED: Record<string, string[]> = {
 		blandAi: ['id', 'email', 'phone', 'externalId'],
 		leadLex: ['id', 'email'],
 		openCx: ['id', 'email', 'phone'],
 		raze: ['id', 'email'],
-	};
+	} satisfies Partial<Record<Vendor, string[]>>;
 	const shownFor = (provider: string, identifyBy: string, mappingMode: string) =>
 		top.filter((property) =>
 			NodeHelpers.displayParameter({ ...rootParameters(provider), identifyBy, mappingMode } as never, property, node(provider), description),
 		);
 
-	test.each(PROVIDERS)('%s: one visible identifyBy with exactly the look-ups its vendor documents', (provider) => {
+	test.each(Object.keys(OFFERED))('%s: one visible identifyBy with exactly the look-ups its vendor documents', (provider) => {
 		const visible = shownFor(provider, 'id', 'defineBelow').filter((property) => property.name === 'identifyBy');
 		expect(visible).toHaveLength(1);
 		expect(allowedValues(visible[0])).toEqual(OFFERED[provider]);
@@ -188,7 +197,7 @@ describe('Identify Contact By', () => {
 		);
 	});
 
-	test.each(PROVIDERS)('%s: a look-up shows its value (or its input key) instead of the contact ID', (provider) => {
+	test.each(Object.keys(OFFERED))('%s: a look-up shows its value (or its input key) instead of the contact ID', (provider) => {
 		const labels = { email: 'Contact Email', phone: 'Contact Phone', externalId: 'Contact External ID' } as Record<string, string>;
 		for (const kind of OFFERED[provider].filter((value) => value !== 'id')) {
 			const below = shownFor(provider, kind, 'defineBelow');
@@ -234,15 +243,20 @@ describe('fields per provider (DESIGN.md)', () => {
 				displayOptions: ['show'],
 				show: ['/provider'],
 			});
-			const providers = [...(option.displayOptions!.show!['/provider'] as string[])].sort();
-			expect({ field: option.name, providers: providers.length > 0 }).toEqual({ field: option.name, providers: true });
+			const named = [...(option.displayOptions!.show!['/provider'] as string[])].sort();
+			expect({ field: option.name, providers: named.length > 0 }).toEqual({ field: option.name, providers: true });
+			// Only providers of the registry; those of the table are compared with it (any other is the contract suite's).
+			expect({ field: option.name, unknown: named.filter((provider) => !(VENDORS as string[]).includes(provider)) }).toEqual({ field: option.name, unknown: [] });
+			const providers = named.filter((provider) => PROVIDERS.includes(provider));
 			// What the editor does with those displayOptions: shown for the providers named, hidden for the others.
 			const shownFor = PROVIDERS.filter((provider) => NodeHelpers.displayParameter({}, option, node(provider), description, rootParameters(provider)));
 			expect({ field: option.name, shownFor }).toEqual({ field: option.name, shownFor: providers });
 			listed[option.name] = [...(listed[option.name] ?? []), ...providers];
 		}
 		// Variants of one field (a description per provider) together name each of its providers once.
-		const together = Object.fromEntries(Object.entries(listed).map(([field, providers]) => [field, [...providers].sort()]));
+		const together = Object.fromEntries(
+			Object.entries(listed).flatMap(([field, providers]) => (providers.length > 0 ? [[field, [...providers].sort()]] : [])),
+		);
 		expect(together).toEqual(expected);
 	});
 
@@ -264,12 +278,9 @@ describe('credentials', () => {
 			(description.credentials as INodeCredentialDescription[])
 				.filter((credential) => NodeHelpers.displayParameter(rootParameters(provider), credential, node(provider), description))
 				.map((credential) => credential.name);
-		expect(Object.fromEntries(PROVIDERS.map((provider) => [provider, shown(provider)]))).toEqual({
-			blandAi: ['blandAiApi'],
-			leadLex: ['leadLexApi'],
-			openCx: ['openCxApi'],
-			raze: ['razeApi'],
-		});
+		expect(Object.fromEntries(VENDORS.map((provider) => [provider, shown(provider)]))).toEqual(
+			Object.fromEntries(VENDORS.map((provider) => [provider, [credentialName(provider)]])),
+		);
 		for (const credential of description.credentials ?? []) expect(credential.required).toBe(true);
 	});
 
@@ -285,12 +296,9 @@ describe('credentials', () => {
 	});
 
 	test('credential names and display names', () => {
-		expect(Object.values(credentialTypes).map((type) => [type.name, type.displayName])).toEqual([
-			['blandAiApi', 'Bland AI API'],
-			['leadLexApi', 'LeadLex API'],
-			['openCxApi', 'OpenCX API'],
-			['razeApi', 'Raze API'],
-		]);
+		expect(Object.values(credentialTypes).map((type) => [type.name, type.displayName])).toEqual(
+			VENDORS.map((provider) => [credentialName(provider), `${LABEL[provider]} API`]),
+		);
 	});
 });
 
@@ -310,12 +318,7 @@ describe('public contract', () => {
 		expect(prop('mappingMode').default).toBe('defineBelow');
 		expect(prop('contactIdField')).toMatchObject({ type: 'string', default: 'id' });
 		expect(allowedValues(prop('provider'))).toEqual(VENDORS);
-		expect((prop('provider').options as INodePropertyOptions[]).map((option) => option.name)).toEqual([
-			'Bland AI',
-			'LeadLex',
-			'OpenCX',
-			'Raze',
-		]);
+		expect((prop('provider').options as INodePropertyOptions[]).map((option) => option.name)).toEqual(VENDORS.map((provider) => LABEL[provider]));
 		expect(allowedValues(prop('resource'))).toEqual(['contact']);
 		expect(allowedValues(prop('operation'))).toEqual(['update', 'upsert', 'get']);
 		expect(prop('operation').default).toBe('update');

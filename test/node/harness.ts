@@ -6,7 +6,18 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecution
 
 import { contactHubWorkflow, runWorkflow, shutdownEngine, type RunResult } from '../helpers/workflow';
 import { findProvider } from '../../nodes/ContactHub/providers/registry';
-import { DOCUMENTED, SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS, type RecordedRequest, type Sandbox, type Vendor } from '../sandbox';
+import {
+	CREATE_ROUTES,
+	DOCUMENTED,
+	SANDBOX_KEYS,
+	SEED_IDS,
+	startSandbox,
+	VENDORS,
+	type RecordedRequest,
+	type Sandbox,
+	type SentRequest,
+	type Vendor,
+} from '../sandbox';
 import { VENDOR_MODULES } from '../sandbox/vendors';
 
 export { SANDBOX_KEYS, SEED_IDS };
@@ -35,6 +46,64 @@ export const AUTH_HEADER = perVendor((vendor): [string, (key: string) => string]
 /** The key of the name in each vendor's contacts. */
 export const NAME_KEY = perVendor((vendor) => DOCUMENTED[vendor].keys.name);
 
+/** Each vendor's documented look-up of an email (first page), as `sent` records it. */
+export const EMAIL_LOOKUP = perVendor((vendor) => DOCUMENTED[vendor].lookupByEmail);
+
+/** Each vendor's read-only API key, for the vendors whose pages document one (Bland AI's do not). */
+export const READ_ONLY_KEY: Partial<Record<Vendor, string>> = Object.fromEntries(
+	VENDORS.flatMap((vendor) => {
+		const readOnly = (SANDBOX_KEYS[vendor] as { readOnly?: string }).readOnly;
+		return readOnly === undefined ? [] : [[vendor, readOnly]];
+	}),
+);
+
+/** The vendors that document read-only keys. */
+export const READ_ONLY_VENDORS: Vendor[] = VENDORS.filter((vendor) => READ_ONLY_KEY[vendor] !== undefined);
+
+/** The node's Name, Email and Phone, given as `fields`, under `vendor`'s own contact keys. */
+export function inVendorKeys<T>(vendor: Vendor, fields: Partial<Record<'name' | 'email' | 'phone', T>>): Record<string, T> {
+	const keys = DOCUMENTED[vendor].keys;
+	return Object.fromEntries(Object.entries(fields).map(([field, value]) => [keys[field as keyof typeof keys], value]));
+}
+
+/** The documented update of contact `id` (encoded here) with `fields` in the vendor's keys, as `sent` records it. */
+export function updateRequest(vendor: Vendor, id: string, fields: Record<string, unknown>): SentRequest {
+	const { update, body } = DOCUMENTED[vendor];
+	return [update.method, update.path(encodeURIComponent(id)), body(fields)];
+}
+
+/** The documented create (Bland AI: its resolve) with `fields` in the vendor's keys, as `sent` records it. */
+export function createRequest(vendor: Vendor, fields: Record<string, unknown>): SentRequest {
+	return [CREATE_ROUTES[vendor].method, CREATE_ROUTES[vendor].path, DOCUMENTED[vendor].body(fields)];
+}
+
+/** The documented read of contact `id` (encoded here), as `sent` records it; undefined when the vendor documents none. */
+export function readRequest(vendor: Vendor, id: string): SentRequest | undefined {
+	const readPath = DOCUMENTED[vendor].readPath;
+	return readPath === undefined ? undefined : ['GET', readPath(encodeURIComponent(id)), undefined];
+}
+
+/** What a dry run shows where the API key would go. */
+const KEY_PLACEHOLDER = '<API key from the credential>';
+
+// How each vendor's page spells its auth header's name, which a dry run shows as written (DOCUMENTED has it lower-cased,
+// as Node's http server presents it). Another vendor's spelling is taken from the output in any case; its value is still checked.
+const AUTH_HEADER_SPELLING = {
+	blandAi: 'authorization',
+	leadLex: 'Authorization',
+	openCx: 'Authorization',
+	raze: 'X-API-Key',
+} satisfies Partial<Record<Vendor, string>>;
+
+/** The headers a dry run of `vendor` shows: JSON, and its auth header holding the placeholder; `shown` is the output's. */
+export function dryRunHeaders(vendor: Vendor, shown: unknown = {}): Record<string, string> {
+	const [name, form] = AUTH_HEADER[vendor];
+	const shownNames = typeof shown === 'object' && shown !== null ? Object.keys(shown) : [];
+	const spelled =
+		(AUTH_HEADER_SPELLING as Partial<Record<Vendor, string>>)[vendor] ?? shownNames.find((key) => key.toLowerCase() === name) ?? name;
+	return { 'Content-Type': 'application/json', Accept: 'application/json', [spelled]: form(KEY_PLACEHOLDER) };
+}
+
 /** Every key the sandbox knows, plus the wrong ones the tests use: none may ever show up in an output. */
 export const WRONG_KEY = 'wrong_key_0123456789abcdef';
 export const ALL_KEYS: string[] = [
@@ -59,7 +128,7 @@ export function useSandbox(): () => Sandbox {
 	return () => sandbox!;
 }
 
-/** Credentials for all four types, pointing at the sandbox; `keys` overrides a vendor's key. */
+/** Credentials of every vendor's type, pointing at the sandbox; `keys` overrides a vendor's key. */
 export function credentialsFor(
 	sandbox: Sandbox,
 	keys: Partial<Record<Vendor, string>> = {},

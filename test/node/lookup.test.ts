@@ -6,7 +6,21 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_CANDIDATES } from '../../nodes/ContactHub/engine/lookup';
-import { jsonOf, pairedOf, run, sent, useSandbox, VENDOR_LIST, type Sandbox, type Vendor } from './harness';
+import {
+	EMAIL_LOOKUP,
+	inVendorKeys,
+	jsonOf,
+	LABEL,
+	NAME_KEY,
+	pairedOf,
+	run,
+	sent,
+	updateRequest,
+	useSandbox,
+	VENDOR_LIST,
+	type Sandbox,
+	type Vendor,
+} from './harness';
 
 const sandbox = useSandbox();
 
@@ -18,43 +32,20 @@ const byEmail = (provider: Vendor, email: string, extra: IDataObject = {}): IDat
 	...extra,
 });
 
-/** One contact per vendor, in its own field names, with the email (and phone) given. */
+/** One contact in the vendor's own field names, with the email (and phone) given. */
 function seedPerson(box: Sandbox, vendor: Vendor, id: string, email: string, phone?: string): void {
-	const fields: Record<Vendor, IDataObject> = {
-		blandAi: { name: 'Person', email, phone_number: phone ?? null },
-		leadLex: { full_name: 'Person', email, phone: phone ?? null },
-		openCx: { name: 'Person', email, phone: phone ?? null },
-		raze: { name: 'Person', email, phone: phone ?? null },
-	};
-	box.seed(vendor, { id, ...fields[vendor] });
+	box.seed(vendor, { id, ...inVendorKeys(vendor, { name: 'Person', email, phone: phone ?? null }) });
 }
 
-/** The name field of each vendor's stored contact. */
-const NAME_KEY: Record<Vendor, string> = { blandAi: 'name', leadLex: 'full_name', openCx: 'name', raze: 'name' };
+/** The documented update of the name that byEmail sends. */
+const UPDATE = (vendor: Vendor, id: string) => updateRequest(vendor, id, inVendorKeys(vendor, { name: 'Found Person' }));
 
-/** The documented look-up request of each vendor for an email, as the sandbox records it. */
-const EMAIL_LOOKUP: Record<Vendor, (email: string) => [string, string, unknown]> = {
-	blandAi: (email) => ['POST', '/v1/contacts/find', { email }],
-	leadLex: (email) => ['GET', `/v1/contacts?search=${encodeURIComponent(email)}&per_page=100&page=1`, undefined],
-	openCx: (email) => ['GET', `/chat/sessions/search?q=${encodeURIComponent(email)}`, undefined],
-	raze: (email) => ['GET', `/external/v1/contacts?email=${encodeURIComponent(email)}&limit=100&page=1`, undefined],
-};
-
-const UPDATE: Record<Vendor, (id: string) => [string, string, unknown]> = {
-	blandAi: (id) => ['PATCH', `/v1/contacts/${id}`, { name: 'Found Person' }],
-	leadLex: (id) => ['PATCH', `/v1/contacts/${id}`, { full_name: 'Found Person' }],
-	openCx: (id) => ['PATCH', `/contacts/${id}`, { contact: { name: 'Found Person' } }],
-	raze: (id) => ['PUT', `/external/v1/contacts/${id}`, { name: 'Found Person' }],
-};
-
-const VENDORS: Vendor[] = VENDOR_LIST;
-
-describe.each(VENDORS)('%s: by email', (vendor) => {
+describe.each(VENDOR_LIST)('%s: by email', (vendor) => {
 	test('the documented look-up, then the update of the one exact match (case and spaces ignored)', async () => {
 		seedPerson(sandbox(), vendor, 'p-exact', 'Pat.Lee@Example.com');
 		const result = await run(sandbox(), byEmail(vendor, '  pat.lee@example.com '));
 		expect(result.error).toBeUndefined();
-		expect(sent(sandbox())).toEqual([EMAIL_LOOKUP[vendor]('pat.lee@example.com'), UPDATE[vendor]('p-exact')]);
+		expect(sent(sandbox())).toEqual([EMAIL_LOOKUP[vendor]('pat.lee@example.com'), UPDATE(vendor, 'p-exact')]);
 		expect(sandbox().getContact(vendor, 'p-exact')?.[NAME_KEY[vendor]]).toBe('Found Person');
 		expect(result.items[0].json).toMatchObject({ provider: vendor, id: 'p-exact' });
 		expect(pairedOf(result.items)).toEqual([{ item: 0 }]);
@@ -62,8 +53,7 @@ describe.each(VENDORS)('%s: by email', (vendor) => {
 
 	test('no exact match: an error naming provider, value and item; nothing is updated', async () => {
 		const result = await run(sandbox(), byEmail(vendor, 'nobody@example.com'));
-		const label = { blandAi: 'Bland AI', leadLex: 'LeadLex', openCx: 'OpenCX', raze: 'Raze' }[vendor];
-		expect(result.error?.message).toBe(`${label}: no contact with email "nobody@example.com"; nothing was updated (item 0)`);
+		expect(result.error?.message).toBe(`${LABEL[vendor]}: no contact with email "nobody@example.com"; nothing was updated (item 0)`);
 		expect(result.error?.description).toMatch(/If Not Found to Skip/);
 		expect(sandbox().stats().updatesApplied[vendor]).toBe(0);
 		expect(sent(sandbox())).toEqual([EMAIL_LOOKUP[vendor]('nobody@example.com')]);
@@ -113,7 +103,7 @@ describe.each(['leadLex', 'raze'] as Vendor[])('%s: paging', (vendor) => {
 		expect(result.error).toBeUndefined();
 		const lookups = sent(sandbox()).filter(([method]) => method === 'GET');
 		expect(lookups.map(([, path]) => /[?&]page=(\d+)/.exec(path)?.[1])).toEqual(['1', '2', '3']);
-		expect(sent(sandbox()).at(-1)).toEqual(UPDATE[vendor]('the-one'));
+		expect(sent(sandbox()).at(-1)).toEqual(UPDATE(vendor, 'the-one'));
 	});
 
 	test(`past ${MAX_CANDIDATES} partial matches it fails clearly instead of guessing`, async () => {
@@ -161,7 +151,7 @@ describe('phone and external ID', () => {
 		seedPerson(sandbox(), 'blandAi', 'b-phone', 'b@example.com', '+14155550123');
 		const result = await run(sandbox(), { provider: 'blandAi', identifyBy: 'phone', lookupValue: '+1 (415) 555-0123', updateFields: { name: 'Found Person' } });
 		expect(result.error).toBeUndefined();
-		expect(sent(sandbox())).toEqual([['POST', '/v1/contacts/find', { phone_number: '+14155550123' }], UPDATE.blandAi('b-phone')]);
+		expect(sent(sandbox())).toEqual([['POST', '/v1/contacts/find', { phone_number: '+14155550123' }], UPDATE('blandAi', 'b-phone')]);
 	});
 
 	test('OpenCX: by phone, exact in its digits among full-text matches', async () => {
@@ -170,7 +160,7 @@ describe('phone and external ID', () => {
 		const result = await run(sandbox(), { provider: 'openCx', identifyBy: 'phone', lookupValue: '(+1) 212-555-0199', updateFields: { name: 'Found Person' } });
 		expect(result.error).toBeUndefined();
 		expect(sent(sandbox())[0]).toEqual(['GET', '/chat/sessions/search?q=%2B12125550199', undefined]);
-		expect(sent(sandbox())[1]).toEqual(UPDATE.openCx('o-phone'));
+		expect(sent(sandbox())[1]).toEqual(UPDATE('openCx', 'o-phone'));
 	});
 
 	test('OpenCX: a phone stored formatted is found by a second search with the value as given', async () => {
@@ -179,7 +169,7 @@ describe('phone and external ID', () => {
 		const result = await run(sandbox(), { provider: 'openCx', identifyBy: 'phone', lookupValue: given, updateFields: { name: 'Found Person' } });
 		expect(result.error).toBeUndefined();
 		const search = (q: string) => ['GET', `/chat/sessions/search?${new URLSearchParams({ q }).toString()}`, undefined];
-		expect(sent(sandbox())).toEqual([search('+14155550177'), search(given), UPDATE.openCx('o-formatted')]);
+		expect(sent(sandbox())).toEqual([search('+14155550177'), search(given), UPDATE('openCx', 'o-formatted')]);
 	});
 
 	test('OpenCX: a phone found by neither search is not found, after both; Bland AI asks in E.164 only', async () => {
@@ -197,7 +187,7 @@ describe('phone and external ID', () => {
 		sandbox().seed('blandAi', { id: 'b-ext', name: 'X', external_id: 'crm-77' });
 		const result = await run(sandbox(), { provider: 'blandAi', identifyBy: 'externalId', lookupValue: 'crm-77', updateFields: { name: 'Found Person' } });
 		expect(result.error).toBeUndefined();
-		expect(sent(sandbox())).toEqual([['POST', '/v1/contacts/find', { external_id: 'crm-77' }], UPDATE.blandAi('b-ext')]);
+		expect(sent(sandbox())).toEqual([['POST', '/v1/contacts/find', { external_id: 'crm-77' }], UPDATE('blandAi', 'b-ext')]);
 	});
 
 	test('Bland AI: an answer that does not carry the value counts as not found', async () => {
@@ -210,14 +200,14 @@ describe('phone and external ID', () => {
 	});
 });
 
-describe.each(VENDORS)('%s: a look-up is a read, refused early on bad input', (vendor) => {
+describe.each(VENDOR_LIST)('%s: a look-up is a read, refused early on bad input', (vendor) => {
 	test('retried after a 500 and a reset connection, then the update is sent once', async () => {
 		seedPerson(sandbox(), vendor, 'p-retry', 'retry@example.com');
 		sandbox().addFault({ kind: 'status500', vendor });
 		sandbox().addFault({ kind: 'reset', vendor });
 		const result = await run(sandbox(), byEmail(vendor, 'retry@example.com', { options: { maxRetryWaitSeconds: 0.1 } }));
 		expect(result.error).toBeUndefined();
-		expect(sent(sandbox()).slice(2)).toEqual([EMAIL_LOOKUP[vendor]('retry@example.com'), UPDATE[vendor]('p-retry')]);
+		expect(sent(sandbox()).slice(2)).toEqual([EMAIL_LOOKUP[vendor]('retry@example.com'), UPDATE(vendor, 'p-retry')]);
 		expect(sandbox().stats().updatesApplied[vendor]).toBe(1);
 	});
 

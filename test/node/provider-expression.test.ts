@@ -6,14 +6,28 @@
  * ("=…") as "shown". So at run time every credential type passes that check, each item can use its
  * own provider's credential, and the per-provider Update Fields are all kept. The costs: the node
  * needs a credential attached for every provider the items choose, and n8n's credential validation
- * then asks for all four. The `provider` parameter has noDataExpression, so the editor offers no
+ * then asks for all of them. The `provider` parameter has noDataExpression, so the editor offers no
  * expression toggle for it: this is reachable only from workflow JSON (import, API, templates).
  */
 import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
 import type { INode, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers, validateNodeCredentials } from 'n8n-workflow';
 
-import { AUTH_HEADER, CREDENTIAL_TYPE, SANDBOX_KEYS, SEED_IDS, jsonOf, pairedOf, run, useSandbox, VENDOR_LIST, type Vendor } from './harness';
+import {
+	AUTH_HEADER,
+	CREDENTIAL_TYPE,
+	LABEL,
+	SANDBOX_KEYS,
+	SEED_IDS,
+	inVendorKeys,
+	jsonOf,
+	pairedOf,
+	run,
+	updateRequest,
+	useSandbox,
+	VENDOR_LIST,
+	type Vendor,
+} from './harness';
 
 const sandbox = useSandbox();
 const description: INodeTypeDescription = new ContactHub().description;
@@ -41,42 +55,37 @@ test('credential rules: an expression shows every credential, a fixed provider o
 			.filter((credential) => NodeHelpers.displayParameter(node(provider).parameters, credential, node(provider), description))
 			.map((credential) => credential.name);
 	expect(shown('raze')).toEqual(['razeApi']);
-	expect(shown('={{ $json.provider }}')).toEqual(['blandAiApi', 'leadLexApi', 'openCxApi', 'razeApi']);
+	expect(shown('={{ $json.provider }}')).toEqual(VENDOR_LIST.map((vendor) => CREDENTIAL_TYPE[vendor]));
 
-	// n8n's own credential validation follows: with an expression, all four are required.
+	// n8n's own credential validation follows: with an expression, every provider's is required.
 	const issues = (provider: string, attached: Vendor[]) =>
 		validateNodeCredentials(node(provider, attached), { description } as never).map((issue) => issue.credentialName);
 	expect(issues('raze', ['raze'])).toEqual([]);
-	expect(issues('={{ $json.provider }}', ['raze', 'leadLex'])).toEqual(['blandAiApi', 'openCxApi']);
+	const attached: Vendor[] = ['raze', 'leadLex'];
+	expect(issues('={{ $json.provider }}', attached)).toEqual(
+		VENDOR_LIST.filter((vendor) => !attached.includes(vendor)).map((vendor) => CREDENTIAL_TYPE[vendor]),
+	);
 	expect(issues('={{ $json.provider }}', VENDOR_LIST)).toEqual([]);
 });
 
 test('at run time each item uses its own provider, credential and field mapping', async () => {
-	const items: Array<{ provider: Vendor; id: string; name: string }> = [
-		{ provider: 'blandAi', id: SEED_IDS.blandAi, name: 'Bland Person' },
-		{ provider: 'leadLex', id: SEED_IDS.leadLex, name: 'LeadLex Person' },
-		{ provider: 'openCx', id: SEED_IDS.openCx, name: 'OpenCX Person' },
-		{ provider: 'raze', id: SEED_IDS.raze, name: 'Raze Person' },
-	];
+	const items = VENDOR_LIST.map((vendor) => ({ provider: vendor, id: SEED_IDS[vendor], name: `${LABEL[vendor]} Person` }));
 	const result = await run(
 		sandbox(),
 		{ provider: '={{ $json.provider }}', contactId: '={{ $json.id }}', updateFields: { name: '={{ $json.name }}' } },
 		items,
 	);
 	expect(result.error).toBeUndefined();
-	expect(sandbox().requests.map((request) => [request.vendor, request.method, request.path, request.body])).toEqual([
-		['blandAi', 'PATCH', `/v1/contacts/${SEED_IDS.blandAi}`, { name: 'Bland Person' }],
-		['leadLex', 'PATCH', `/v1/contacts/${SEED_IDS.leadLex}`, { full_name: 'LeadLex Person' }],
-		['openCx', 'PATCH', `/contacts/${SEED_IDS.openCx}`, { contact: { name: 'OpenCX Person' } }],
-		['raze', 'PUT', `/external/v1/contacts/${SEED_IDS.raze}`, { name: 'Raze Person' }],
-	]);
+	expect(sandbox().requests.map((request) => [request.vendor, request.method, request.path, request.body])).toEqual(
+		items.map(({ provider, id, name }) => [provider, ...updateRequest(provider, id, inVendorKeys(provider, { name }))]),
+	);
 	for (const request of sandbox().requests) {
 		const vendor = request.vendor as Vendor;
 		const [header, form] = AUTH_HEADER[vendor];
 		expect(request.headers[header]).toBe(form(SANDBOX_KEYS[vendor].valid));
 	}
 	expect(jsonOf(result.items).map((json) => [json.provider, json.name])).toEqual(items.map((item) => [item.provider, item.name]));
-	expect(pairedOf(result.items)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+	expect(pairedOf(result.items)).toEqual(items.map((_, item) => ({ item })));
 });
 
 test('an item whose provider has no credential attached fails that item, naming it and the provider', async () => {
@@ -103,7 +112,7 @@ test('an item whose provider has no credential attached fails that item, naming 
 	expect(result.items[1].error?.description).toBe(
 		'Node does not have any credentials set for "razeApi". Select a Raze API credential in the node; when Provider is an expression, select one for every provider the items can choose.',
 	);
-	expect(result.items[2].error?.description).toBe('Choose one of: blandAi, leadLex, openCx, raze');
+	expect(result.items[2].error?.description).toBe(`Choose one of: ${VENDOR_LIST.join(', ')}`);
 	expect(sandbox().requests.map((request) => request.vendor)).toEqual(['leadLex']);
 });
 

@@ -5,8 +5,10 @@
 import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
 import { credentialTypes } from '../helpers/workflow';
 import {
+	dryRunHeaders,
 	LABEL,
 	METHOD,
+	READ_ONLY_KEY,
 	SANDBOX_KEYS,
 	SEED_IDS,
 	UPDATE_PATH,
@@ -57,14 +59,6 @@ test('a real contact whose ID has slashes and question marks is updated, not ano
 	expect(result.items[0].json).toMatchObject({ id: 'a/b?c#d', name: 'Still Odd' });
 });
 
-/** Each vendor's auth header as its docs give it, with the dry run's placeholder where the key goes. */
-const DRY_RUN_AUTH: Record<Vendor, Record<string, string>> = {
-	blandAi: { authorization: '<API key from the credential>' },
-	leadLex: { Authorization: 'Bearer <API key from the credential>' },
-	openCx: { Authorization: 'Bearer <API key from the credential>' },
-	raze: { 'X-API-Key': '<API key from the credential>' },
-};
-
 describe.each(VENDOR_LIST)('%s: no API key anywhere', (vendor: Vendor) => {
 	const parameters = { provider: vendor, contactId: '={{ $json.id }}', updateFields: { name: '={{ $json.name }}' } };
 	const items = [
@@ -84,10 +78,9 @@ describe.each(VENDOR_LIST)('%s: no API key anywhere', (vendor: Vendor) => {
 		const wrong = await run(sandbox(), parameters, items.slice(0, 1), { keys: { [vendor]: WRONG_KEY } });
 		expect(wrong.error?.httpCode).toBe('401');
 		expectNoKey(visibleText(wrong));
-		if (vendor !== 'blandAi') {
-			const readOnly = await run(sandbox(), parameters, items.slice(0, 1), {
-				keys: { [vendor]: (SANDBOX_KEYS[vendor] as { readOnly: string }).readOnly },
-			});
+		// Only vendors that document read-only keys have one (not Bland AI).
+		if (READ_ONLY_KEY[vendor] !== undefined) {
+			const readOnly = await run(sandbox(), parameters, items.slice(0, 1), { keys: { [vendor]: READ_ONLY_KEY[vendor] } });
 			expect(readOnly.error?.httpCode).toBe('403');
 			expectNoKey(visibleText(readOnly));
 		}
@@ -95,11 +88,8 @@ describe.each(VENDOR_LIST)('%s: no API key anywhere', (vendor: Vendor) => {
 
 	test('dry run: the headers it would send, the key replaced by a placeholder', async () => {
 		const result = await run(sandbox(), { ...parameters, options: { dryRun: true } }, items.slice(0, 1));
-		expect(result.items[0].json.headers).toEqual({
-			'Content-Type': 'application/json',
-			Accept: 'application/json',
-			...DRY_RUN_AUTH[vendor],
-		});
+		const headers = result.items[0].json.headers;
+		expect(headers).toEqual(dryRunHeaders(vendor, headers));
 		expect(JSON.stringify(result.items[0].json)).not.toContain(SANDBOX_KEYS[vendor].valid);
 		expectNoKey(visibleText(result));
 		expect(sandbox().requests).toEqual([]);

@@ -8,8 +8,26 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { trackedNode } from '../helpers/runs';
 import { CONTACT_HUB_TYPE, contactHubWorkflow, runWorkflow } from '../helpers/workflow';
-import { CREATE_ROUTES } from '../sandbox';
-import { credentialsFor, jsonOf, LABEL, pairedOf, run, SANDBOX_KEYS, sent, useSandbox, VENDOR_LIST, type Sandbox, type Vendor } from './harness';
+import { CREATE_ROUTES, DOCUMENTED } from '../sandbox';
+import {
+	createRequest,
+	credentialsFor,
+	EMAIL_LOOKUP,
+	inVendorKeys,
+	jsonOf,
+	LABEL,
+	NAME_KEY,
+	pairedOf,
+	READ_ONLY_KEY,
+	READ_ONLY_VENDORS,
+	run,
+	sent,
+	updateRequest,
+	useSandbox,
+	VENDOR_LIST,
+	type Sandbox,
+	type Vendor,
+} from './harness';
 
 const sandbox = useSandbox();
 
@@ -23,41 +41,21 @@ const upsertByEmail = (provider: Vendor, email: string, extra: IDataObject = {})
 	...extra,
 });
 
-/** The documented look-up request of each vendor for an email, as the sandbox records it (from the vendors' pages). */
-const EMAIL_LOOKUP: Record<Vendor, (email: string) => [string, string, unknown]> = {
-	blandAi: (email) => ['POST', '/v1/contacts/find', { email }],
-	leadLex: (email) => ['GET', `/v1/contacts?search=${encodeURIComponent(email)}&per_page=100&page=1`, undefined],
-	openCx: (email) => ['GET', `/chat/sessions/search?q=${encodeURIComponent(email)}`, undefined],
-	raze: (email) => ['GET', `/external/v1/contacts?email=${encodeURIComponent(email)}&limit=100&page=1`, undefined],
-};
+/** The documented create of a contact with upsertByEmail's name and `email` (Bland AI: its resolve). */
+const CREATE = (vendor: Vendor, email: string) => createRequest(vendor, inVendorKeys(vendor, { name: 'New Person', email }));
 
-/** Each vendor's create of a contact with a name and an email, as its create page documents it. */
-const CREATE: Record<Vendor, (email: string) => [string, string, unknown]> = {
-	blandAi: (email) => ['POST', '/v1/contacts/resolve', { email, name: 'New Person' }],
-	leadLex: (email) => ['POST', '/v1/contacts', { full_name: 'New Person', email }],
-	openCx: (email) => ['POST', '/contacts', { contact: { name: 'New Person', email } }],
-	raze: (email) => ['POST', '/external/v1/contacts', { name: 'New Person', email }],
-};
-
-/** Each vendor's update of the name. */
-const UPDATE: Record<Vendor, (id: string) => [string, string, unknown]> = {
-	blandAi: (id) => ['PATCH', `/v1/contacts/${id}`, { name: 'New Person' }],
-	leadLex: (id) => ['PATCH', `/v1/contacts/${id}`, { full_name: 'New Person' }],
-	openCx: (id) => ['PATCH', `/contacts/${id}`, { contact: { name: 'New Person' } }],
-	raze: (id) => ['PUT', `/external/v1/contacts/${id}`, { name: 'New Person' }],
-};
-
-/** The stored name and email keys of each vendor's contacts. */
-const NAME_KEY: Record<Vendor, string> = { blandAi: 'name', leadLex: 'full_name', openCx: 'name', raze: 'name' };
+/** The documented update of the name that upsertByEmail sends. */
+const UPDATE = (vendor: Vendor, id: string) => updateRequest(vendor, id, inVendorKeys(vendor, { name: 'New Person' }));
 
 /** One contact in the vendor's own field names. */
 function person(vendor: Vendor, id: string, email: string, name = 'Old Name'): IDataObject & { id: string } {
-	return { id, [NAME_KEY[vendor]]: name, email };
+	return { id, ...inVendorKeys(vendor, { name, email }) };
 }
 
 /** The stored contacts of a vendor that have `email` (ignoring case), found through its registry of contacts. */
 function storedWithEmail(box: Sandbox, vendor: Vendor, email: string, ids: string[]): string[] {
-	return ids.filter((id) => String(box.getContact(vendor, id)?.email ?? '').toLowerCase() === email.toLowerCase());
+	const key = DOCUMENTED[vendor].keys.email;
+	return ids.filter((id) => String(box.getContact(vendor, id)?.[key] ?? '').toLowerCase() === email.toLowerCase());
 }
 
 /** The ID a create request's answer gave, read from the output. */
@@ -67,10 +65,10 @@ describe.each(VENDOR_LIST)('%s', (vendor) => {
 	test('none matches: the documented create, with the email looked up by; output says created', async () => {
 		const result = await run(sandbox(), upsertByEmail(vendor, 'New.Person@Example.com '));
 		expect(result.error).toBeUndefined();
-		expect(sent(sandbox())).toEqual([EMAIL_LOOKUP[vendor]('New.Person@Example.com'), CREATE[vendor]('New.Person@Example.com')]);
+		expect(sent(sandbox())).toEqual([EMAIL_LOOKUP[vendor]('New.Person@Example.com'), CREATE(vendor, 'New.Person@Example.com')]);
 		const [json] = jsonOf(result.items);
 		expect(json).toMatchObject({ provider: vendor, name: 'New Person', email: 'New.Person@Example.com', created: true });
-		expect(sandbox().getContact(vendor, outputId(json))).toMatchObject({ [NAME_KEY[vendor]]: 'New Person', email: 'New.Person@Example.com' });
+		expect(sandbox().getContact(vendor, outputId(json))).toMatchObject(inVendorKeys(vendor, { name: 'New Person', email: 'New.Person@Example.com' }));
 		expect(sandbox().stats().created[vendor]).toBe(1);
 		expect(sandbox().stats().updatesApplied[vendor]).toBe(0);
 		expect(pairedOf(result.items)).toEqual([{ item: 0 }]);
@@ -80,7 +78,7 @@ describe.each(VENDOR_LIST)('%s', (vendor) => {
 		sandbox().seed(vendor, person(vendor, 'p-1', 'pat@example.com'));
 		const result = await run(sandbox(), upsertByEmail(vendor, 'PAT@example.com'));
 		expect(result.error).toBeUndefined();
-		expect(sent(sandbox())).toEqual([EMAIL_LOOKUP[vendor]('PAT@example.com'), UPDATE[vendor]('p-1')]);
+		expect(sent(sandbox())).toEqual([EMAIL_LOOKUP[vendor]('PAT@example.com'), UPDATE(vendor, 'p-1')]);
 		expect(jsonOf(result.items)[0]).toMatchObject({ provider: vendor, id: 'p-1', created: false });
 		expect(sandbox().getContact(vendor, 'p-1')?.[NAME_KEY[vendor]]).toBe('New Person');
 		expect(sandbox().stats().created[vendor]).toBe(0);
@@ -107,7 +105,7 @@ describe.each(VENDOR_LIST)('%s', (vendor) => {
 		const result = await run(sandbox(), upsertByEmail(vendor, 'dry@example.com', { options: { dryRun: true } }));
 		expect(result.error).toBeUndefined();
 		expect(sent(sandbox())).toEqual([EMAIL_LOOKUP[vendor]('dry@example.com')]);
-		const [, path, body] = CREATE[vendor]('dry@example.com');
+		const [, path, body] = CREATE(vendor, 'dry@example.com');
 		expect(jsonOf(result.items)[0]).toMatchObject({
 			dryRun: true,
 			provider: vendor,
@@ -145,7 +143,7 @@ describe.each(VENDOR_LIST)('%s', (vendor) => {
 		const result = await run(sandbox(), upsertByEmail(vendor, 'retry@example.com', { options: { maxRetryWaitSeconds: 0 } }));
 		expect(result.error).toBeUndefined();
 		expect(sandbox().stats().created[vendor]).toBe(1);
-		const [lookup, create] = [EMAIL_LOOKUP[vendor]('retry@example.com'), CREATE[vendor]('retry@example.com')];
+		const [lookup, create] = [EMAIL_LOOKUP[vendor]('retry@example.com'), CREATE(vendor, 'retry@example.com')];
 		expect(sent(sandbox())).toEqual([lookup, create, lookup, create]);
 		expect(jsonOf(result.items)[0]).toMatchObject({ created: true });
 	});
@@ -157,7 +155,7 @@ describe('a contact that appears after the look-up (another execution made it)',
 		const result = await run(sandbox(), upsertByEmail(vendor, 'late@example.com'));
 		expect(result.error).toBeUndefined();
 		const lookup = EMAIL_LOOKUP[vendor]('late@example.com');
-		expect(sent(sandbox())).toEqual([lookup, CREATE[vendor]('late@example.com'), lookup, UPDATE[vendor]('late-1')]);
+		expect(sent(sandbox())).toEqual([lookup, CREATE(vendor, 'late@example.com'), lookup, UPDATE(vendor, 'late-1')]);
 		expect(jsonOf(result.items)[0]).toMatchObject({ id: 'late-1', created: false });
 		expect(sandbox().stats().created[vendor]).toBe(0);
 		expect(sandbox().getContact(vendor, 'late-1')?.[NAME_KEY[vendor]]).toBe('New Person');
@@ -169,9 +167,9 @@ describe('a contact that appears after the look-up (another execution made it)',
 		expect(result.error).toBeUndefined();
 		expect(sent(sandbox())).toEqual([
 			EMAIL_LOOKUP.blandAi('late@example.com'),
-			CREATE.blandAi('late@example.com'),
+			CREATE('blandAi', 'late@example.com'),
 			['GET', '/v1/contacts/late-b', undefined],
-			UPDATE.blandAi('late-b'),
+			UPDATE('blandAi', 'late-b'),
 		]);
 		expect(jsonOf(result.items)[0]).toMatchObject({ id: 'late-b', created: false });
 		expect(sandbox().stats().created.blandAi).toBe(0);
@@ -275,8 +273,8 @@ describe('creates as each vendor documents them', () => {
 });
 
 describe('failures and the run report', () => {
-	test.each(['leadLex', 'openCx', 'raze'] as Vendor[])('%s: a refused create names the item, the provider, the create, the status and the message', async (vendor) => {
-		const result = await run(sandbox(), upsertByEmail(vendor, 'ro@example.com'), [{}], { keys: { [vendor]: (SANDBOX_KEYS[vendor] as { readOnly?: string }).readOnly } });
+	test.each(READ_ONLY_VENDORS)('%s: a refused create names the item, the provider, the create, the status and the message', async (vendor) => {
+		const result = await run(sandbox(), upsertByEmail(vendor, 'ro@example.com'), [{}], { keys: { [vendor]: READ_ONLY_KEY[vendor] } });
 		expect(result.error?.message).toMatch(new RegExp(`^${LABEL[vendor]} denied the create of the contact with email "ro@example.com" \\(403[^)]*\\): .+ \\(item 0\\)$`));
 		expect(sandbox().stats().created[vendor]).toBe(0);
 	});

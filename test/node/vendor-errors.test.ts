@@ -7,6 +7,7 @@ import { findProvider } from '../../nodes/ContactHub/providers/registry';
 import type { ContactProvider } from '../../nodes/ContactHub/providers/types';
 import {
 	AUTH_HEADER,
+	METHOD,
 	SANDBOX_KEYS,
 	SEED_IDS,
 	UPDATE_PATH,
@@ -68,7 +69,8 @@ describe('401: a wrong API key', () => {
 });
 
 describe('403: a read-only key; the message says which permission is needed', () => {
-	const cases: Array<[Exclude<Vendor, 'blandAi'>, string, string]> = [
+	// The vendors whose pages document read-only keys and their 403 (Bland AI has none).
+	const cases: Array<['leadLex' | 'openCx' | 'raze', string, string]> = [
 		[
 			'leadLex',
 			'write:contacts',
@@ -159,8 +161,8 @@ describe('400 from the vendor', () => {
 		const provider = findProvider(vendor) as ContactProvider;
 		const id = SEED_IDS[vendor];
 		const [header, form] = AUTH_HEADER[vendor];
-		const response = await fetch(sandbox().baseUrl(vendor) + provider.path(id), {
-			method: provider.method,
+		const response = await fetch(sandbox().baseUrl(vendor) + UPDATE_PATH[vendor](id), {
+			method: METHOD[vendor],
 			headers: { 'content-type': 'application/json', [header]: form(SANDBOX_KEYS[vendor].valid) },
 			body: JSON.stringify(body),
 		});

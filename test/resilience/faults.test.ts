@@ -1,4 +1,5 @@
 import { contactHubWorkflow, runWorkflow, shutdownEngine } from '../helpers/workflow';
+import { CREDENTIAL_TYPE } from '../node/harness';
 import { SANDBOX_KEYS, startSandbox, type Sandbox } from '../sandbox';
 
 // Random 429s, 500s, HTML 502s, hangs, resets and unreadable answers, before or after the update
@@ -40,7 +41,7 @@ describe.each([1, 2, 3])('chaos seed %i', (seed) => {
 				{ onError: 'continueRegularOutput' },
 			),
 			input,
-			{ leadLexApi: { apiKey: SANDBOX_KEYS.leadLex.valid, baseUrl: sandbox.baseUrl('leadLex') } },
+			{ [CREDENTIAL_TYPE.leadLex]: { apiKey: SANDBOX_KEYS.leadLex.valid, baseUrl: sandbox.baseUrl('leadLex') } },
 		);
 
 		expect(result.items).toHaveLength(ITEMS);
@@ -79,7 +80,7 @@ describe.each([1, 2, 3])('chaos seed %i', (seed) => {
 				{ onError: 'continueErrorOutput' },
 			),
 			input,
-			{ razeApi: { apiKey: SANDBOX_KEYS.raze.valid, baseUrl: sandbox.baseUrl('raze') } },
+			{ [CREDENTIAL_TYPE.raze]: { apiKey: SANDBOX_KEYS.raze.valid, baseUrl: sandbox.baseUrl('raze') } },
 		);
 
 		expect(result.items.length + result.errorItems.length).toBe(ITEMS);
@@ -106,7 +107,7 @@ describe('single faults', () => {
 				{ onError: 'continueRegularOutput' },
 			),
 			[{}],
-			{ leadLexApi: { apiKey: SANDBOX_KEYS.leadLex.valid, baseUrl: sandbox.baseUrl('leadLex') } },
+			{ [CREDENTIAL_TYPE.leadLex]: { apiKey: SANDBOX_KEYS.leadLex.valid, baseUrl: sandbox.baseUrl('leadLex') } },
 		);
 	const updates = () => sandbox.requests.filter((request) => request.method === 'PATCH');
 

@@ -9,6 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
 import { trackedNode } from '../helpers/runs';
 import { CONTACT_HUB_TYPE, contactHubWorkflow, runWorkflow, shutdownEngine, type RunResult } from '../helpers/workflow';
+import { CREDENTIAL_TYPE, NAME_KEY } from '../node/harness';
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';
 
 let sandbox: Sandbox;
@@ -21,9 +22,6 @@ afterAll(async () => {
 	shutdownEngine();
 });
 
-const CREDENTIAL: Record<Vendor, string> = { blandAi: 'blandAiApi', leadLex: 'leadLexApi', openCx: 'openCxApi', raze: 'razeApi' };
-const NAME_KEY: Record<Vendor, string> = { blandAi: 'name', leadLex: 'full_name', openCx: 'name', raze: 'name' };
-
 interface Options {
 	onError?: 'continueRegularOutput';
 	options?: IDataObject;
@@ -35,7 +33,7 @@ async function updateNames(vendor: Vendor, ids: string[], { onError, options = {
 	return await runWorkflow(
 		contactHubWorkflow({ provider: vendor, contactId: '={{ $json.id }}', updateFields: { name: '={{ $json.name }}' }, options }, onError ? { onError } : {}),
 		ids.map((id) => ({ id, name: `Name of ${id}` })),
-		{ [CREDENTIAL[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
+		{ [CREDENTIAL_TYPE[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
 		{ onRunning, nodeTypes },
 	);
 }
@@ -73,7 +71,7 @@ test('with look-ups, what is left is counted in requests (two an item), not item
 	const result = await runWorkflow(
 		contactHubWorkflow({ provider: 'raze', identifyBy: 'email', lookupValue: '={{ $json.email }}', updateFields: { name: '={{ $json.name }}' } }),
 		ids.map((id, i) => ({ email: `contact${i + 1}@example.com`, name: `Name of ${id}` })),
-		{ razeApi: { apiKey: SANDBOX_KEYS.raze.valid, baseUrl: sandbox.baseUrl('raze') } },
+		{ [CREDENTIAL_TYPE.raze]: { apiKey: SANDBOX_KEYS.raze.valid, baseUrl: sandbox.baseUrl('raze') } },
 	);
 	expect(result.error).toBeUndefined();
 	expect(allUpdated('raze', ids)).toBe(true);

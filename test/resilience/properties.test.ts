@@ -11,6 +11,7 @@ import { FIELD_LABELS } from '../../nodes/ContactHub/vocabulary';
 import { setOwn } from '../../nodes/ContactHub/engine/ownKeys';
 import { findProvider } from '../../nodes/ContactHub/providers/registry';
 import { contactHubWorkflow, runWorkflow, shutdownEngine } from '../helpers/workflow';
+import { CREDENTIAL_TYPE, LABEL } from '../node/harness';
 import { SANDBOX_KEYS, startSandbox, VENDORS as SANDBOX_VENDORS, type Sandbox, type Vendor } from '../sandbox';
 
 let sandbox: Sandbox;
@@ -27,7 +28,6 @@ afterAll(async () => {
 });
 
 const VENDORS: Vendor[] = [...SANDBOX_VENDORS];
-const CREDENTIAL: Record<Vendor, string> = { blandAi: 'blandAiApi', leadLex: 'leadLexApi', openCx: 'openCxApi', raze: 'razeApi' };
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261201);
 const RUNS = 4;
 const ITEMS_PER_RUN = 250;
@@ -95,7 +95,7 @@ const FORBIDDEN = /TypeError|\[object Object\]|undefined|function |Cannot read|i
 
 /** Why an output item breaks the property, or undefined when it holds. */
 function violation(vendor: Vendor, item: INodeExecutionData, index: number, ids: string[]): string | undefined {
-	const label = findProvider(vendor)!.label;
+	const label = LABEL[vendor];
 	const path = `/${encodeURIComponent(ids[index])}`;
 	const request = sandbox.requests.find((candidate) => candidate.path.endsWith(path) && candidate.method !== 'GET');
 	if (item.pairedItem && (item.pairedItem as { item: number }).item !== index) return 'pairedItem is wrong';
@@ -139,7 +139,7 @@ describe.each(VENDORS.flatMap((vendor) => [[vendor, 'auto-map'], [vendor, 'expre
 					const result = await runWorkflow(
 						contactHubWorkflow({ ...parametersFor(vendor, mode), options: { parallelRequests: 8 } }, { onError: 'continueRegularOutput' }),
 						items,
-						{ [CREDENTIAL[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
+						{ [CREDENTIAL_TYPE[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
 					);
 					if (result.error) throw new Error(`the execution failed: ${result.error.message}`);
 					if (result.items.length !== items.length) throw new Error(`${items.length} items in, ${result.items.length} out`);

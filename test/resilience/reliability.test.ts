@@ -9,6 +9,7 @@ import { noHintBackoffMs } from '../../nodes/ContactHub/engine/retry';
 import { Cancelled, MAX_TIMER_MS, wait } from '../../nodes/ContactHub/engine/wait';
 import { listedItems, trackedNode } from '../helpers/runs';
 import { CONTACT_HUB_TYPE, contactHubWorkflow, runWorkflow, shutdownEngine } from '../helpers/workflow';
+import { CREDENTIAL_TYPE, NAME_KEY } from '../node/harness';
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';
 
 let sandbox: Sandbox;
@@ -20,9 +21,6 @@ afterAll(async () => {
 	await sandbox.close();
 	shutdownEngine();
 });
-
-const CREDENTIAL: Record<Vendor, string> = { blandAi: 'blandAiApi', leadLex: 'leadLexApi', openCx: 'openCxApi', raze: 'razeApi' };
-const NAME_KEY: Record<Vendor, string> = { blandAi: 'name', leadLex: 'full_name', openCx: 'name', raze: 'name' };
 
 interface Run {
 	vendor: Vendor;
@@ -44,7 +42,7 @@ async function updateNames({ vendor, ids, options = {}, fields, cancelAfterMs }:
 			options,
 		}),
 		ids.map((id, index) => ({ id, name: `Name ${index}` })),
-		{ [CREDENTIAL[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
+		{ [CREDENTIAL_TYPE[vendor]]: { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: sandbox.baseUrl(vendor) } },
 		{
 			nodeTypes: { [CONTACT_HUB_TYPE]: tracked.node },
 			onRunning: (cancel) => {

@@ -1,5 +1,8 @@
-import { SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS, type Sandbox } from '.';
-import { call, request, sampleUpdate, settle } from './testUtils';
+import { SANDBOX_KEYS, SEED_IDS, startSandbox, VENDOR_PREFIXES, VENDORS, type Sandbox, type Vendor } from '.';
+import { call, everyVendor, request, sampleUpdate, settle } from './testUtils';
+
+/** The prefixes the four vendors have always had on the sandbox (scripts and docs use them). */
+const PREFIXES = { blandAi: '/blandai', leadLex: '/leadlex', openCx: '/opencx', raze: '/raze' } satisfies Partial<Record<Vendor, string>>;
 
 describe('sandbox: recording, seeding, stats and reset', () => {
 	let sandbox: Sandbox;
@@ -11,9 +14,8 @@ describe('sandbox: recording, seeding, stats and reset', () => {
 
 	it('listens on 127.0.0.1 with one base URL per vendor', () => {
 		expect(sandbox.url).toBe(`http://127.0.0.1:${sandbox.port}`);
-		expect(VENDORS.map((v) => sandbox.baseUrl(v))).toEqual(
-			['/blandai', '/leadlex', '/opencx', '/raze'].map((p) => sandbox.url + p),
-		);
+		expect(VENDORS.map((v) => sandbox.baseUrl(v))).toEqual(VENDORS.map((v) => sandbox.url + VENDOR_PREFIXES[v]));
+		for (const [vendor, prefix] of Object.entries(PREFIXES)) expect(sandbox.baseUrl(vendor as Vendor)).toBe(sandbox.url + prefix);
 	});
 
 	it('records every request in order with vendor, path after the prefix, headers and parsed body', async () => {
@@ -59,10 +61,10 @@ describe('sandbox: recording, seeding, stats and reset', () => {
 		await request(`${sandbox.url}/nowhere`);
 		expect(sandbox.stats()).toEqual({
 			total: 4,
-			byVendor: { blandAi: 0, leadLex: 0, openCx: 1, raze: 2 },
-			updatesApplied: { blandAi: 0, leadLex: 0, openCx: 1, raze: 1 },
-			created: { blandAi: 0, leadLex: 0, openCx: 0, raze: 0 },
-			rateLimited: { blandAi: 0, leadLex: 0, openCx: 0, raze: 0 },
+			byVendor: { ...everyVendor(0), openCx: 1, raze: 2 },
+			updatesApplied: { ...everyVendor(0), openCx: 1, raze: 1 },
+			created: everyVendor(0),
+			rateLimited: everyVendor(0),
 		});
 	});
 
@@ -143,7 +145,7 @@ describe('sandbox: admin HTTP API', () => {
 		await sampleUpdate(sandbox, 'leadLex');
 		const list = await admin('GET', '/requests');
 		expect(list.json).toHaveLength(1);
-		expect(list.json[0]).toMatchObject({ vendor: 'leadLex', method: 'PATCH', body: { job_title: 'Updated Title' } });
+		expect(list.json[0]).toMatchObject({ vendor: 'leadLex', method: 'PATCH', body: { full_name: 'Updated Name' } });
 		expect((await admin('DELETE', '/requests')).status).toBe(200);
 		expect((await admin('GET', '/requests')).json).toEqual([]);
 	});

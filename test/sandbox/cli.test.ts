@@ -1,8 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 
-import { SANDBOX_KEYS, VENDOR_PREFIXES } from '.';
-import { parseArgs } from './cli';
+import { SANDBOX_KEYS, VENDOR_PREFIXES, VENDORS } from '.';
+import { parseArgs, vendorFacts, type VendorFacts } from './cli';
 import { authHeaders, request, SAMPLE_UPDATE, settle } from './testUtils';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -64,7 +64,7 @@ describe('sandbox: command line', () => {
 		const match = /^sandbox listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(lines[0]);
 		expect(match).not.toBeNull();
 		const url = match![1];
-		for (const p of ['/blandai', '/leadlex', '/opencx', '/raze']) expect(banner).toContain(url + p);
+		for (const vendor of VENDORS) expect(banner).toContain(url + VENDOR_PREFIXES[vendor]);
 		expect(banner).toContain(SANDBOX_KEYS.leadLex.valid);
 		expect(banner).toContain(SANDBOX_KEYS.raze.readOnly);
 
@@ -109,6 +109,23 @@ describe('sandbox: command line', () => {
 		expect(stopped).toBe(true);
 	});
 
+	it("--vendors prints each registered vendor's facts as JSON and exits without starting a sandbox", async () => {
+		const child = startCli(['--vendors', '--port', '0']);
+		children.push(child);
+		let out = '';
+		child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+		// 'close' comes after stdout has ended, so `out` is whole.
+		const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+		expect(await closed).toBe(0);
+		expect(out).not.toContain('sandbox listening');
+		expect(out.trim().split('\n')).toHaveLength(1);
+		const facts = JSON.parse(out) as VendorFacts[];
+		expect(facts).toEqual(vendorFacts());
+		expect(facts.map((entry) => entry.vendor)).toEqual(VENDORS);
+		// What the e2e tests rely on, pinned for one vendor from its pages.
+		expect(facts.find((entry) => entry.vendor === 'raze')).toMatchObject({ label: 'Raze', prefix: '/raze', seedId: 'cnt_abc123def456', authHeader: 'x-api-key' });
+	});
+
 	it('exits with 1 and a message for an unknown option', async () => {
 		const child = startCli(['--host', '0.0.0.0']);
 		children.push(child);
@@ -129,6 +146,7 @@ describe('sandbox: command line', () => {
 			log: false,
 			record: false,
 		});
+		expect(parseArgs(['--vendors'])).toMatchObject({ vendors: true });
 		expect(() => parseArgs(['--port', 'abc'])).toThrow(/--port/);
 		expect(() => parseArgs(['--latency-ms', '-5'])).toThrow(/--latency-ms/);
 	});

@@ -1,15 +1,46 @@
 /**
  * Command line: npx ts-node --transpile-only test/sandbox/cli.ts [--port 4010] [--seed-count N] [--hang-ms N] [--latency-ms N] [--quiet] [--no-record]
  * First line of output is always `sandbox listening on http://127.0.0.1:PORT` (scripts parse it).
+ * `--vendors` prints the registry's facts as JSON instead (see vendorFacts) and exits without starting a sandbox.
  */
-import { SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS } from './index';
-import type { SandboxOptions } from './types';
+import { DOCUMENTED, SANDBOX_KEYS, SEED_IDS, startSandbox, VENDOR_PREFIXES, VENDORS } from './index';
+import type { SandboxOptions, Vendor } from './types';
+import { VENDOR_MODULES } from './vendors';
 
 const USAGE = `usage: cli.ts [--port N (default 4010, 0 = any free port)] [--seed-count N] [--hang-ms N] [--latency-ms N] [--quiet] [--no-record]
+       cli.ts --vendors   (print the vendor registry's facts as JSON and exit)
 The sandbox listens on 127.0.0.1 only.`;
 
 interface CliOptions extends SandboxOptions {
 	quiet: boolean;
+	/** Print vendorFacts() as JSON and exit. */
+	vendors?: boolean;
+}
+
+/** What scripts outside TypeScript (e2e/, the demo) need to know of one registered vendor. */
+export interface VendorFacts {
+	vendor: Vendor;
+	label: string;
+	prefix: string;
+	keys: { valid: string; readOnly?: string };
+	seedId: string;
+	/** The vendor's contact keys of the node's Name, Email and Phone. */
+	contactKeys: { name: string; email: string; phone: string };
+	/** The documented auth header, lower-cased. */
+	authHeader: string;
+}
+
+/** Every registered vendor's facts, in the registry's order (what `--vendors` prints). */
+export function vendorFacts(): VendorFacts[] {
+	return VENDORS.map((vendor) => ({
+		vendor,
+		label: VENDOR_MODULES[vendor].label,
+		prefix: VENDOR_PREFIXES[vendor],
+		keys: SANDBOX_KEYS[vendor],
+		seedId: SEED_IDS[vendor],
+		contactKeys: DOCUMENTED[vendor].keys,
+		authHeader: DOCUMENTED[vendor].auth.header,
+	}));
 }
 
 /** Parses argv (without node and script); throws on unknown or malformed options. */
@@ -42,6 +73,9 @@ export function parseArgs(argv: string[]): CliOptions {
 			case '--no-record':
 				options.record = false;
 				break;
+			case '--vendors':
+				options.vendors = true;
+				break;
 			case '--help':
 			case '-h':
 				console.log(USAGE);
@@ -55,6 +89,10 @@ export function parseArgs(argv: string[]): CliOptions {
 
 async function main(): Promise<void> {
 	const options = parseArgs(process.argv.slice(2));
+	if (options.vendors) {
+		console.log(JSON.stringify(vendorFacts()));
+		return;
+	}
 	const sandbox = await startSandbox(options);
 	console.log(`sandbox listening on ${sandbox.url}`);
 	if (!options.quiet) {

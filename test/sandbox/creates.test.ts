@@ -1,12 +1,12 @@
-import { CREATE_ROUTES, SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS, type Sandbox, type Vendor } from '.';
+import { CREATE_ROUTES, DOCUMENTED, SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS, type Sandbox, type Vendor } from '.';
 import { VENDOR_MODULES } from './vendors';
-import { call, lookUpIds, request, SAMPLE_CREATE_EMAIL, sampleCreate, settle } from './testUtils';
+import { call, everyVendor, lookUpIds, request, SAMPLE_CREATE_EMAIL, sampleCreate, settle } from './testUtils';
 
 const HANG_MS = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-const zero = { blandAi: 0, leadLex: 0, openCx: 0, raze: 0 };
+const zero = everyVendor(0);
 
 describe('sandbox: creates, reads by ID, late contacts and aimed faults', () => {
 	let sandbox: Sandbox;
@@ -17,12 +17,14 @@ describe('sandbox: creates, reads by ID, late contacts and aimed faults', () => 
 	beforeEach(() => sandbox.reset());
 
 	it('each vendor module names its documented create, a POST write route it has', () => {
-		expect(CREATE_ROUTES).toEqual({
+		// The four vendors' creates as their pages document them; every vendor's is checked against its routes below.
+		const documented = {
 			blandAi: { method: 'POST', path: '/v1/contacts/resolve' },
 			leadLex: { method: 'POST', path: '/v1/contacts' },
 			openCx: { method: 'POST', path: '/contacts' },
 			raze: { method: 'POST', path: '/external/v1/contacts' },
-		});
+		} satisfies Partial<Record<Vendor, unknown>>;
+		for (const [vendor, route] of Object.entries(documented)) expect(CREATE_ROUTES[vendor as Vendor]).toEqual(route);
 		for (const vendor of VENDORS) {
 			const { method, path } = VENDOR_MODULES[vendor].createRoute;
 			expect(VENDOR_MODULES[vendor].routes).toContainEqual(expect.objectContaining({ method, pattern: path, scope: 'write' }));
@@ -33,12 +35,20 @@ describe('sandbox: creates, reads by ID, late contacts and aimed faults', () => 
 		const flagged = VENDORS.flatMap((vendor) =>
 			VENDOR_MODULES[vendor].routes.filter((route) => route.lookup).map((route) => `${vendor} ${route.method} ${route.pattern}`),
 		);
-		expect(flagged).toEqual([
-			'blandAi POST /v1/contacts/find',
-			'leadLex GET /v1/contacts',
-			'openCx GET /chat/sessions/search',
-			'raze GET /external/v1/contacts',
-		]);
+		// One per vendor: the route of its documented look-up by email.
+		expect(flagged).toEqual(
+			VENDORS.map((vendor) => {
+				const [method, path] = DOCUMENTED[vendor].lookupByEmail('someone@example.com');
+				return `${vendor} ${method} ${path.split('?')[0]}`;
+			}),
+		);
+		const pages = {
+			blandAi: 'POST /v1/contacts/find',
+			leadLex: 'GET /v1/contacts',
+			openCx: 'GET /chat/sessions/search',
+			raze: 'GET /external/v1/contacts',
+		} satisfies Partial<Record<Vendor, string>>;
+		for (const [vendor, route] of Object.entries(pages)) expect(flagged).toContain(`${vendor} ${route}`);
 	});
 
 	describe('Bland AI POST /v1/contacts/resolve', () => {
@@ -455,14 +465,14 @@ describe('sandbox: creates, reads by ID, late contacts and aimed faults', () => 
 	describe('stats().created', () => {
 		it('counts one per stored contact and vendor, never in updatesApplied; refused creates and a found resolve do not count', async () => {
 			for (const vendor of VENDORS) expect((await sampleCreate(sandbox, vendor)).status).toBe(vendor === 'blandAi' ? 200 : 201);
-			expect(sandbox.stats().created).toEqual({ blandAi: 1, leadLex: 1, openCx: 1, raze: 1 });
+			expect(sandbox.stats().created).toEqual(everyVendor(1));
 			expect(sandbox.stats().updatesApplied).toEqual(zero);
 
 			expect((await sampleCreate(sandbox, 'blandAi')).json.data.created).toBe(false); // found, not created
 			expect((await sampleCreate(sandbox, 'raze')).status).toBe(409);
 			expect((await sampleCreate(sandbox, 'leadLex')).status).toBe(409);
 			expect((await call(sandbox, 'raze', 'POST', '/external/v1/contacts', { body: {} })).status).toBe(400);
-			expect(sandbox.stats().created).toEqual({ blandAi: 1, leadLex: 1, openCx: 1, raze: 1 });
+			expect(sandbox.stats().created).toEqual(everyVendor(1));
 		});
 
 		it('reset() zeroes it; the admin GET /stats reports it', async () => {
@@ -557,24 +567,23 @@ describe('sandbox: creates, reads by ID, late contacts and aimed faults', () => 
 
 	describe('seedAfterNextLookup: a contact that becomes visible only after the first look-up', () => {
 		const LATE = 'late.comer@example.com';
-		const lateContact: Record<Vendor, Record<string, unknown> & { id: string }> = {
-			blandAi: { id: 'late', name: 'Late Comer', email: LATE },
-			leadLex: { id: 'late', full_name: 'Late Comer', email: LATE },
-			openCx: { id: 'late', name: 'Late Comer', email: LATE },
-			raze: { id: 'late', name: 'Late Comer', email: LATE },
+		/** Another user's contact, in the vendor's own keys. */
+		const lateContact = (vendor: Vendor): Record<string, unknown> & { id: string } => {
+			const { name, email } = DOCUMENTED[vendor].keys;
+			return { id: 'late', [name]: 'Late Comer', [email]: LATE };
 		};
 
 		it.each(VENDORS)('%s: the next look-up does not see it, the one after does', async (vendor) => {
-			sandbox.seedAfterNextLookup(vendor, lateContact[vendor]);
+			sandbox.seedAfterNextLookup(vendor, lateContact(vendor));
 			expect(sandbox.getContact(vendor, 'late')).toBeUndefined();
 			expect(await lookUpIds(sandbox, vendor, LATE)).toEqual([]);
-			expect(sandbox.getContact(vendor, 'late')).toMatchObject(lateContact[vendor]);
+			expect(sandbox.getContact(vendor, 'late')).toMatchObject(lateContact(vendor));
 			expect(await lookUpIds(sandbox, vendor, LATE)).toEqual(['late']);
 			expect(sandbox.stats().created[vendor]).toBe(0); // someone else's contact: not a create
 		});
 
 		it('requests that are not an answered look-up of that vendor leave it pending', async () => {
-			sandbox.seedAfterNextLookup('raze', lateContact.raze);
+			sandbox.seedAfterNextLookup('raze', lateContact('raze'));
 			await lookUpIds(sandbox, 'leadLex', LATE); // another vendor
 			await call(sandbox, 'raze', 'GET', `/external/v1/contacts/${SEED_IDS.raze}`); // a read by ID
 			await call(sandbox, 'raze', 'GET', '/external/v1/contacts?email=late', { key: 'gr_live_wrong' }); // 401
@@ -595,7 +604,7 @@ describe('sandbox: creates, reads by ID, late contacts and aimed faults', () => 
 		});
 
 		it('reset() drops pending contacts; bad input throws', async () => {
-			sandbox.seedAfterNextLookup('openCx', lateContact.openCx);
+			sandbox.seedAfterNextLookup('openCx', lateContact('openCx'));
 			sandbox.reset();
 			await lookUpIds(sandbox, 'openCx', LATE);
 			expect(sandbox.getContact('openCx', 'late')).toBeUndefined();
@@ -605,7 +614,7 @@ describe('sandbox: creates, reads by ID, late contacts and aimed faults', () => 
 
 		it('admin POST /__sandbox/seed-after-next-lookup queues one; bad input is a 400', async () => {
 			const admin = (body: unknown) => request(`${sandbox.url}/__sandbox/seed-after-next-lookup`, { method: 'POST', body });
-			expect((await admin({ vendor: 'leadLex', contact: lateContact.leadLex })).json).toEqual({ ok: true, id: 'late', pending: 1 });
+			expect((await admin({ vendor: 'leadLex', contact: lateContact('leadLex') })).json).toEqual({ ok: true, id: 'late', pending: 1 });
 			expect(await lookUpIds(sandbox, 'leadLex', LATE)).toEqual([]);
 			expect(await lookUpIds(sandbox, 'leadLex', LATE)).toEqual(['late']);
 			expect((await admin({ vendor: 'leadLex' })).status).toBe(400);

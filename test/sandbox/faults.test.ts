@@ -1,4 +1,4 @@
-import { mulberry32, SEED_IDS, startSandbox, VENDORS, type ChaosSpec, type Sandbox, type Vendor } from '.';
+import { mulberry32, SEED_IDS, startSandbox, type ChaosSpec, type Sandbox, type Vendor } from '.';
 import { call, CREDENTIAL_TEST, request, sampleUpdate, settle } from './testUtils';
 
 const HANG_MS = 250;
@@ -20,13 +20,14 @@ describe('sandbox: faults', () => {
 	beforeEach(() => sandbox.reset());
 
 	describe('status500 answers in each vendor envelope', () => {
-		const expected: Record<Vendor, unknown> = {
+		// Each vendor's own 500 body, from its pages: vendor-specific, so only the vendors listed here.
+		const expected = {
 			blandAi: { data: null, errors: [{ error: 'INTERNAL_SERVER_ERROR', message: expect.any(String) }] },
 			leadLex: { error: { code: 'internal_error', message: expect.any(String) } },
 			openCx: { statusCode: 500, message: 'Internal Server Error', error: 'Internal Server Error' },
 			raze: { success: false, error: { code: 'INTERNAL_ERROR', message: expect.any(String) } },
-		};
-		it.each(VENDORS)('%s', async (vendor) => {
+		} satisfies Partial<Record<Vendor, unknown>>;
+		it.each(Object.keys(expected) as Array<keyof typeof expected>)('%s', async (vendor) => {
 			sandbox.addFault({ kind: 'status500' });
 			const res = await sampleUpdate(sandbox, vendor);
 			expect(res.status).toBe(500);
@@ -127,7 +128,7 @@ describe('sandbox: faults', () => {
 		it.each(['hang', 'malformedJson', 'status502Html'] as const)('%s after an update still applies it', async (kind) => {
 			sandbox.addFault({ kind, phase: 'after' });
 			await settle(sampleUpdate(sandbox, 'raze', { timeoutMs: 100 }));
-			expect(sandbox.getContact('raze', SEED_IDS.raze)?.position).toBe('Updated Title');
+			expect(sandbox.getContact('raze', SEED_IDS.raze)?.name).toBe('Updated Name');
 		});
 	});
 

@@ -43,7 +43,7 @@ describe('sandbox: latency and answer status', () => {
 		const pending = Promise.all([sampleUpdate(sandbox, 'raze'), sampleUpdate(sandbox, 'raze')]);
 		await sleep(150);
 		expect(sandbox.stats().updatesApplied.raze).toBe(1);
-		expect(sandbox.getContact('raze', SEED_IDS.raze)?.position).toBe('Updated Title');
+		expect(sandbox.getContact('raze', SEED_IDS.raze)?.name).toBe('Updated Name');
 		expect(sandbox.requests.map((r) => r.status)).toEqual([undefined, undefined]); // not answered yet
 		expect(sandbox.stats().rateLimited.raze).toBe(0); // 429s count when sent
 		const statuses = (await pending).map((res) => res.status).sort();

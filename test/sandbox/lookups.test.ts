@@ -1,4 +1,4 @@
-import { SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS, type Sandbox } from '.';
+import { DOCUMENTED, SANDBOX_KEYS, SEED_IDS, startSandbox, VENDORS, type Sandbox } from '.';
 import { call, request, type HttpResult } from './testUtils';
 
 type Item = { id: string };
@@ -353,13 +353,13 @@ describe('sandbox: look-ups', () => {
 	});
 
 	it('generated contacts carry a phone in every vendor, and distinct emails', () => {
-		const phoneField = { blandAi: 'phone_number', leadLex: 'phone', openCx: 'phone', raze: 'phone' } as const;
 		for (const vendor of VENDORS) {
+			const { phone, email } = DOCUMENTED[vendor].keys;
 			const generated = sandbox.seedMany(vendor, 3).map((id) => sandbox.getContact(vendor, id)!);
-			const phones = generated.map((c) => c[phoneField[vendor]]);
+			const phones = generated.map((c) => c[phone]);
 			expect(phones.every((p) => typeof p === 'string' && /\d{4}/.test(p))).toBe(true);
 			expect(new Set(phones).size).toBe(3);
-			expect(new Set(generated.map((c) => c.email)).size).toBe(3);
+			expect(new Set(generated.map((c) => c[email])).size).toBe(3);
 		}
 	});
 });

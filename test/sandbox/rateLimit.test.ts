@@ -1,7 +1,7 @@
 import { startSandbox, type Sandbox } from '.';
 import { SANDBOX_KEYS, VENDORS } from './constants';
 import { RateLimiter } from './rateLimit';
-import { call, CREDENTIAL_TEST, request, sampleUpdate } from './testUtils';
+import { call, CREDENTIAL_TEST, everyVendor, request, sampleLookup, sampleUpdate } from './testUtils';
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 
@@ -132,10 +132,11 @@ describe('sandbox: rate limits', () => {
 	describe("signals 'none': a 429 with no wait hint at all", () => {
 		it.each(VENDORS)('%s', async (vendor) => {
 			sandbox.setRateLimit(vendor, { limit: 1, windowMs: 60_000, signals: 'none' });
-			const ok = await call(sandbox, vendor, 'GET', CREDENTIAL_TEST[vendor]);
+			// The vendor's documented look-up: a read every vendor has.
+			const ok = await sampleLookup(sandbox, vendor, 'nobody@example.com');
 			expect(ok.status).toBe(200);
 			expect(ok.headers['x-ratelimit-limit']).toBeUndefined();
-			const limited = await call(sandbox, vendor, 'GET', CREDENTIAL_TEST[vendor]);
+			const limited = await sampleLookup(sandbox, vendor, 'nobody@example.com');
 			expect(limited.status).toBe(429);
 			for (const header of ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']) {
 				expect(limited.headers[header]).toBeUndefined();
@@ -220,7 +221,7 @@ describe('sandbox: rate limits', () => {
 		await sampleUpdate(sandbox, 'raze');
 		sandbox.setChaos({ seed: 3, vendor: 'blandAi', rates: { status429: 1 } });
 		await sampleUpdate(sandbox, 'blandAi');
-		expect(sandbox.stats().rateLimited).toEqual({ blandAi: 1, leadLex: 0, openCx: 0, raze: 2 });
+		expect(sandbox.stats().rateLimited).toEqual({ ...everyVendor(0), blandAi: 1, raze: 2 });
 	});
 
 	it('admin POST /__sandbox/rate-limit takes resetFormat and signals; /daily-cap takes a limit; bad values are 400', async () => {
@@ -265,7 +266,7 @@ describe('sandbox: rate limits', () => {
 			expect(res.status).toBe(429);
 			expect(res.headers['retry-after']).toBe('1');
 		}
-		expect(sandbox.stats().updatesApplied).toEqual({ blandAi: 0, leadLex: 0, openCx: 0, raze: 0 });
+		expect(sandbox.stats().updatesApplied).toEqual(everyVendor(0));
 	});
 });
 

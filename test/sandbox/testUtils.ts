@@ -1,7 +1,7 @@
 /** Helpers shared by the sandbox's own tests (not a test file itself). */
 import http from 'node:http';
 
-import { CREATE_ROUTES, SANDBOX_KEYS, SEED_IDS } from './constants';
+import { CREATE_ROUTES, DOCUMENTED, SANDBOX_KEYS, SEED_IDS, VENDORS } from './constants';
 import type { Sandbox, Vendor } from './types';
 
 export interface HttpResult {
@@ -62,14 +62,13 @@ export function request(url: string, options: RequestOptions = {}): Promise<Http
 
 /** The auth headers a vendor documents, for a key. */
 export function authHeaders(vendor: Vendor, key: string = SANDBOX_KEYS[vendor].valid): Record<string, string> {
-	switch (vendor) {
-		case 'blandAi':
-			return { authorization: key };
-		case 'raze':
-			return { 'x-api-key': key };
-		default:
-			return { authorization: `Bearer ${key}` };
-	}
+	const { header, value } = DOCUMENTED[vendor].auth;
+	return { [header]: value(key) };
+}
+
+/** A table with `value` for every vendor of the registry, e.g. the zero counts of stats() to overlay. */
+export function everyVendor<T>(value: T): Record<Vendor, T> {
+	return Object.fromEntries(VENDORS.map((vendor) => [vendor, value])) as Record<Vendor, T>;
 }
 
 export interface CallOptions extends Omit<RequestOptions, 'method'> {
@@ -83,22 +82,22 @@ export function call(sandbox: Sandbox, vendor: Vendor, method: string, path: str
 	return request(sandbox.baseUrl(vendor) + path, { ...options, method, headers: { ...auth, ...options.headers } });
 }
 
-/** A valid update of each vendor's demo contact. */
-export const SAMPLE_UPDATE: Record<Vendor, { method: string; path: string; body: unknown }> = {
-	blandAi: { method: 'PATCH', path: `/v1/contacts/${SEED_IDS.blandAi}`, body: { name: 'Updated Name' } },
-	leadLex: { method: 'PATCH', path: `/v1/contacts/${SEED_IDS.leadLex}`, body: { job_title: 'Updated Title' } },
-	openCx: { method: 'PATCH', path: `/contacts/${SEED_IDS.openCx}`, body: { contact: { name: 'Updated Name' } } },
-	raze: { method: 'PUT', path: `/external/v1/contacts/${SEED_IDS.raze}`, body: { position: 'Updated Title' } },
-};
+/** A valid update of each vendor's demo contact, as its pages document it: the name set to 'Updated Name'. */
+export const SAMPLE_UPDATE = Object.fromEntries(
+	VENDORS.map((vendor) => {
+		const { update, keys, body } = DOCUMENTED[vendor];
+		return [vendor, { method: update.method, path: update.path(encodeURIComponent(SEED_IDS[vendor])), body: body({ [keys.name]: 'Updated Name' }) }];
+	}),
+) as Record<Vendor, { method: string; path: string; body: unknown }>;
 
 /** A valid create body of each vendor (sent to its CREATE_ROUTES entry); each carries the email SAMPLE_CREATE_EMAIL. */
 export const SAMPLE_CREATE_EMAIL = 'created@example.com';
-export const SAMPLE_CREATE: Record<Vendor, unknown> = {
-	blandAi: { email: SAMPLE_CREATE_EMAIL, name: 'Created Person' },
-	leadLex: { full_name: 'Created Person', email: SAMPLE_CREATE_EMAIL },
-	openCx: { contact: { name: 'Created Person', email: SAMPLE_CREATE_EMAIL } },
-	raze: { name: 'Created Person', email: SAMPLE_CREATE_EMAIL },
-};
+export const SAMPLE_CREATE = Object.fromEntries(
+	VENDORS.map((vendor) => {
+		const { keys, body } = DOCUMENTED[vendor];
+		return [vendor, body({ [keys.name]: 'Created Person', [keys.email]: SAMPLE_CREATE_EMAIL })];
+	}),
+) as Record<Vendor, unknown>;
 
 /** Sends SAMPLE_CREATE for a vendor to its documented create. */
 export function sampleCreate(sandbox: Sandbox, vendor: Vendor, options: CallOptions = {}): Promise<HttpResult> {
@@ -106,31 +105,45 @@ export function sampleCreate(sandbox: Sandbox, vendor: Vendor, options: CallOpti
 	return call(sandbox, vendor, method, path, { body: SAMPLE_CREATE[vendor], ...options });
 }
 
-/** Each vendor's look-up by email, as the IDs of the contacts it answers (Bland's find answers one or none). */
-export async function lookUpIds(sandbox: Sandbox, vendor: Vendor, email: string, options: CallOptions = {}): Promise<string[]> {
-	const q = encodeURIComponent(email);
-	const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
-	switch (vendor) {
-		case 'blandAi': {
-			const res = await call(sandbox, vendor, 'POST', '/v1/contacts/find', { body: { email }, ...options });
-			return res.json.data ? [res.json.data.id] : [];
-		}
-		case 'leadLex':
-			return ids((await call(sandbox, vendor, 'GET', `/v1/contacts?search=${q}`, options)).json.data.contacts);
-		case 'openCx':
-			return ids((await call(sandbox, vendor, 'GET', `/chat/sessions/search?q=${q}`, options)).json.contacts);
-		case 'raze':
-			return ids((await call(sandbox, vendor, 'GET', `/external/v1/contacts?email=${q}`, options)).json.data.contacts);
-	}
+/** Sends a vendor's documented look-up of `email` (first page). */
+export function sampleLookup(sandbox: Sandbox, vendor: Vendor, email: string, options: CallOptions = {}): Promise<HttpResult> {
+	const [method, path, body] = DOCUMENTED[vendor].lookupByEmail(email);
+	return call(sandbox, vendor, method, path, { body, ...options });
 }
 
-/** The credential-test request of each vendor. */
-export const CREDENTIAL_TEST: Record<Vendor, string> = {
+type Answer = HttpResult['json'];
+const idsOf = (items: Array<{ id: string }>) => items.map((item) => item.id);
+
+/** Where the four vendors' look-up answers hold their contacts (Bland's find answers one or none). */
+const LOOKUP_ANSWER = {
+	blandAi: (json: Answer) => (json.data ? [json.data.id] : []),
+	leadLex: (json: Answer) => idsOf(json.data.contacts),
+	openCx: (json: Answer) => idsOf(json.contacts),
+	raze: (json: Answer) => idsOf(json.data.contacts),
+} satisfies Partial<Record<Vendor, (json: Answer) => string[]>>;
+
+/** The IDs of the first objects with a string `id` found walking an answer: the contacts of a vendor without an entry above. */
+function contactIdsIn(value: unknown): string[] {
+	if (Array.isArray(value)) return value.flatMap(contactIdsIn);
+	if (typeof value !== 'object' || value === null) return [];
+	const { id } = value as { id?: unknown };
+	return typeof id === 'string' ? [id] : Object.values(value).flatMap(contactIdsIn);
+}
+
+/** Each vendor's documented look-up by email, as the IDs of the contacts it answers. */
+export async function lookUpIds(sandbox: Sandbox, vendor: Vendor, email: string, options: CallOptions = {}): Promise<string[]> {
+	const { json } = await sampleLookup(sandbox, vendor, email, options);
+	const read = (LOOKUP_ANSWER as Partial<Record<Vendor, (json: Answer) => string[]>>)[vendor] ?? contactIdsIn;
+	return read(json);
+}
+
+/** The credential-test request of the vendors whose credentials these tests know; a GET. */
+export const CREDENTIAL_TEST = {
 	blandAi: '/v1/me',
 	leadLex: '/v1/contacts?per_page=1',
 	openCx: '/org',
 	raze: '/external/v1/contacts?limit=1',
-};
+} satisfies Partial<Record<Vendor, string>>;
 
 /** Sends SAMPLE_UPDATE for a vendor. */
 export function sampleUpdate(sandbox: Sandbox, vendor: Vendor, options: CallOptions = {}): Promise<HttpResult> {

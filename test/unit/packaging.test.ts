@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { CREDENTIAL_TYPE } from '../node/harness';
 import { VENDORS } from '../sandbox';
 
 const root = path.resolve(__dirname, '../..');
@@ -73,11 +74,7 @@ describe('build output', () => {
 		const { ContactHub } = require(path.join(root, 'dist/nodes/ContactHub/ContactHub.node.js'));
 		const node = new ContactHub();
 		expect(node.description.name).toBe('contactHub');
-		expect(node.description.credentials.map((c: { name: string }) => c.name)).toEqual([
-			'blandAiApi',
-			'leadLexApi',
-			'openCxApi',
-			'razeApi',
-		]);
+		// One credential per vendor, in the registry's order (the names themselves are pinned in credentials.test.ts).
+		expect(node.description.credentials.map((c: { name: string }) => c.name)).toEqual(VENDORS.map((vendor) => CREDENTIAL_TYPE[vendor]));
 	});
 });
