@@ -16,9 +16,9 @@ import {
 } from '../../nodes/ContactHub/providers/types';
 
 const fifth: ContactProvider = defineProvider({
-	id: 'acme',
-	label: 'Acme CRM',
-	credential: { name: 'acmeApi', displayName: 'Acme API', properties: [] } as ICredentialType,
+	id: 'madeUpCrm',
+	label: 'Made-Up CRM',
+	credential: { name: 'madeUpCrmApi', displayName: 'Made-Up CRM API', properties: [] } as ICredentialType,
 	table: {
 		fields: { email: 'mail', tags: 'labels', notes: 'memo', customFields: 'extra' },
 		bodyKey: 'person',
@@ -175,6 +175,6 @@ describe('toBody and toContact are inverses on the table', () => {
 
 	test("the fifth provider's timestamps and ID come from its answer", () => {
 		const contact = fifth.toContact({ result: { id: 'srv-9', born: 'then', touched: 'now', labels: [1, 'b'] } }, 'c-1', {});
-		expect(contact).toMatchObject({ provider: 'acme', id: 'srv-9', createdAt: 'then', updatedAt: 'now', tags: ['1', 'b'] });
+		expect(contact).toMatchObject({ provider: 'madeUpCrm', id: 'srv-9', createdAt: 'then', updatedAt: 'now', tags: ['1', 'b'] });
 	});
 });
