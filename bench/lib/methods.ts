@@ -46,7 +46,7 @@ export interface BenchItem extends IDataObject {
 }
 
 /** The email the sandbox gives its generated contact-N (`seedMany`, `--seed-count`): unique per contact. */
-export function emailOf(contactId: string): string {
+function emailOf(contactId: string): string {
 	return `${contactId.replace(/-/g, '')}@example.com`;
 }
 
@@ -66,7 +66,7 @@ export interface RunOutcome {
 }
 
 /** (a) and (a'): C workers pulling from one queue, each sending the PUT and waiting for its answer. */
-export async function rawLoop(razeBase: string, items: BenchItem[], concurrency: number, keepAlive: boolean): Promise<RunOutcome> {
+async function rawLoop(razeBase: string, items: BenchItem[], concurrency: number, keepAlive: boolean): Promise<RunOutcome> {
 	// A separate instance: n8n-core installs an interceptor on axios' default instance that sets its own agents.
 	const client = axios.create({ validateStatus: () => true, timeout: 30_000 });
 	const shared = keepAlive ? new http.Agent({ keepAlive: true, maxSockets: concurrency }) : undefined;
@@ -97,7 +97,7 @@ export async function rawLoop(razeBase: string, items: BenchItem[], concurrency:
 }
 
 /** Manual Trigger → Loop Over Items (batch size C) → HTTP Request (PUT, Header Auth) → back to the loop. */
-export function httpRequestLoopWorkflow(razeBase: string, batchSize: number): IWorkflowBase {
+function httpRequestLoopWorkflow(razeBase: string, batchSize: number): IWorkflowBase {
 	return benchWorkflow(
 		'bench-http-request',
 		'Bench: HTTP Request in Loop Over Items',
@@ -150,7 +150,7 @@ function checkOutput(items: Array<{ json: IDataObject }>, expected: BenchItem[],
 }
 
 /** (b): n8n's HTTP Request node, bounded to C requests at a time by Loop Over Items. */
-export async function httpRequestNode(razeBase: string, items: BenchItem[], concurrency: number, base: N8nBase): Promise<RunOutcome> {
+async function httpRequestNode(razeBase: string, items: BenchItem[], concurrency: number, base: N8nBase): Promise<RunOutcome> {
 	const result = await runWorkflow(
 		httpRequestLoopWorkflow(razeBase, concurrency),
 		items,

@@ -20,7 +20,7 @@ export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
 export const SPLIT_IN_BATCHES_TYPE = 'n8n-nodes-base.splitInBatches';
 
 /** Installs e2e's pinned n8n when its HTTP Request node is not there yet. */
-export function ensureE2eN8n(): void {
+function ensureE2eN8n(): void {
 	if (existsSync(HTTP_REQUEST)) return;
 	console.error('bench: e2e/node_modules has no n8n yet; running node e2e/lib/ensure-n8n.mjs');
 	const result = spawnSync(process.execPath, [path.join(ROOT, 'e2e', 'lib', 'ensure-n8n.mjs')], {

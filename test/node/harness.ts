@@ -106,7 +106,7 @@ export function dryRunHeaders(vendor: Vendor, shown: unknown = {}): Record<strin
 
 /** Every key the sandbox knows, plus the wrong ones the tests use: none may ever show up in an output. */
 export const WRONG_KEY = 'wrong_key_0123456789abcdef';
-export const ALL_KEYS: string[] = [
+const ALL_KEYS: string[] = [
 	...Object.values(SANDBOX_KEYS).flatMap((keys) => Object.values(keys) as string[]),
 	WRONG_KEY,
 ];

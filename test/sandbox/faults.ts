@@ -4,7 +4,7 @@ import { VENDORS } from './constants';
 export const FAULT_KINDS: FaultKind[] = ['status500', 'status502Html', 'hang', 'reset', 'malformedJson'];
 
 /** The methods a fault may be aimed at (the ones vendor routes use). */
-export const FAULT_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const FAULT_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** The request a queued fault is tested against. */
 export interface FaultTarget {

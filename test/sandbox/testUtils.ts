@@ -92,7 +92,7 @@ export const SAMPLE_UPDATE = Object.fromEntries(
 
 /** A valid create body of each vendor (sent to its CREATE_ROUTES entry); each carries the email SAMPLE_CREATE_EMAIL. */
 export const SAMPLE_CREATE_EMAIL = 'created@example.com';
-export const SAMPLE_CREATE = Object.fromEntries(
+const SAMPLE_CREATE = Object.fromEntries(
 	VENDORS.map((vendor) => {
 		const { keys, body } = DOCUMENTED[vendor];
 		return [vendor, body({ [keys.name]: 'Created Person', [keys.email]: SAMPLE_CREATE_EMAIL })];
