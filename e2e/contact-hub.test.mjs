@@ -132,6 +132,7 @@ const fail = (r) => `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(
 function assertExampleRequests(requests) {
 	const inExample = exampleVendors();
 	assert.deepEqual(inExample.filter((vendor) => !EXPECTED[vendor]), [], 'EXPECTED names every vendor the example has a node for');
+	assert.deepEqual(Object.keys(EXPECTED).filter((vendor) => !inExample.includes(vendor)), [], 'the example has a node for every vendor EXPECTED names');
 	for (const vendor of VENDORS) {
 		const got = requests.filter((q) => q.vendor === vendor);
 		const want = inExample.includes(vendor) ? [EXPECTED[vendor], ...(EXPECTED_MORE[vendor] ?? [])] : [];
@@ -715,6 +716,9 @@ test('npm start: sandbox + n8n with the example set up, Ctrl-C stops both, a rer
 });
 
 test('examples/sandbox-credentials.json is written for npm run sandbox on its default port', () => {
+	for (const vendor of Object.keys(EXPECTED)) {
+		assert.ok(credentialTemplates().some((c) => c.type === CREDENTIAL_TYPE[vendor]), `a template for ${CREDENTIAL_TYPE[vendor]}`);
+	}
 	for (const c of credentialTemplates()) {
 		const vendor = VENDORS.find((v) => CREDENTIAL_TYPE[v] === c.type);
 		assert.ok(vendor, `${c.name}: ${c.type} is a registered vendor's credential type`);

@@ -70,19 +70,27 @@ export function builtProvider(vendor) {
 	return builtProviders[vendor];
 }
 
-/** A table of every vendor whose values are read from the built package when first looked at. */
-function fromBuilt(pick) {
+// The credential names are the public contract that saved workflows store: the four vendors' are
+// written out here, so a rename fails e2e; a vendor not listed (a new one) is read from dist/.
+const PUBLISHED_CREDENTIALS = {
+	blandAi: ['blandAiApi', 'Bland AI API'],
+	leadLex: ['leadLexApi', 'LeadLex API'],
+	openCx: ['openCxApi', 'OpenCX API'],
+	raze: ['razeApi', 'Raze API'],
+};
+/** A table of every vendor: the published value for the four vendors, else read from dist/ on first use. */
+function published(index, pick) {
 	const table = {};
-	for (const vendor of VENDORS) Object.defineProperty(table, vendor, { enumerable: true, get: () => pick(builtProvider(vendor)) });
+	for (const vendor of VENDORS) {
+		const known = PUBLISHED_CREDENTIALS[vendor]?.[index];
+		Object.defineProperty(table, vendor, { enumerable: true, get: () => known ?? pick(builtProvider(vendor)) });
+	}
 	return Object.freeze(table);
 }
-
-// The credential a provider declares is the node's public contract; e2e checks that a real n8n
-// loads and shows it, so the names come from the built package rather than a copy here.
-/** Each vendor's credential type name (read from dist/ on first use). */
-export const CREDENTIAL_TYPE = fromBuilt((provider) => provider.credential.name);
-/** The credential types' display names, as the editor shows them (read from dist/ on first use). */
-export const CREDENTIAL_LABEL = fromBuilt((provider) => provider.credential.displayName);
+/** Each vendor's credential type name. */
+export const CREDENTIAL_TYPE = published(0, (provider) => provider.credential.name);
+/** The credential types' display names, as the editor shows them. */
+export const CREDENTIAL_LABEL = published(1, (provider) => provider.credential.displayName);
 
 /**
  * DESIGN.md's field table: the Update Fields each of these providers offers, by display name, as the

@@ -29,7 +29,7 @@ const FAULT_OUTCOME: Record<FaultKind, 'retried' | 'unreadable'> = {
 };
 
 /** Short enough that a hang costs little, long enough that a healthy sandbox answer never times out. */
-const FAULT_TIMEOUT_MS = 500;
+const FAULT_TIMEOUT_MS = 1500;
 
 /** A paged look-up's parameters in its documented first request (query, or a JSON body's top level). */
 function lookupParameters([, path, body]: SentRequest): Array<[string, string]> {

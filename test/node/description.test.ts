@@ -102,6 +102,9 @@ describe('displayOptions refer to parameters and values that exist', () => {
 		const withCustomFields = PROVIDERS.filter((provider) => FIELDS_BY_PROVIDER[provider].includes('customFields'));
 		const own = withCustomFields.map((provider) => shownUpdateFields(provider).find((option) => option.name === 'customFields'));
 		expect(new Set(own.filter(Boolean)).size).toBe(withCustomFields.length);
+		// So for the four vendors the walk reached exactly their three variants, as before the fifth could exist.
+		expect(own.every((option) => option !== undefined && variants.includes(option))).toBe(true);
+		expect(variants.filter((option) => !own.includes(option))).toHaveLength(variants.length - 3);
 		expect([...new Set(lists.map((entry) => entry.path))]).toEqual([
 			'(top)',
 			'updateFields.',

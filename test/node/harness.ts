@@ -26,8 +26,14 @@ export type { RunResult, Sandbox, Vendor };
 /** Every vendor, from the sandbox's registry. */
 export const VENDOR_LIST: Vendor[] = [...VENDORS];
 
-/** Each vendor's credential type, from the provider registry (the provider's ID is the sandbox's vendor name). */
-export const CREDENTIAL_TYPE = Object.fromEntries(VENDORS.map((vendor) => [vendor, findProvider(vendor)!.credential.name])) as Record<Vendor, string>;
+// Credential type names are what saved workflows store: the four vendors' are written out, so that
+// tests expecting them fail on a rename; a vendor not listed (a new one) takes its provider's.
+const PUBLISHED_CREDENTIAL_TYPE: Partial<Record<Vendor, string>> = { blandAi: 'blandAiApi', leadLex: 'leadLexApi', openCx: 'openCxApi', raze: 'razeApi' };
+
+/** Each vendor's credential type: the published name, else the provider registry's (the provider's ID is the sandbox's vendor name). */
+export const CREDENTIAL_TYPE = Object.fromEntries(
+	VENDORS.map((vendor) => [vendor, PUBLISHED_CREDENTIAL_TYPE[vendor] ?? findProvider(vendor)!.credential.name]),
+) as Record<Vendor, string>;
 
 /** Each vendor's name as users know it, from its sandbox module (written from the vendor's pages). */
 export const LABEL = Object.fromEntries(VENDORS.map((vendor) => [vendor, VENDOR_MODULES[vendor].label])) as Record<Vendor, string>;

@@ -273,6 +273,10 @@ describe('creates as each vendor documents them', () => {
 });
 
 describe('failures and the run report', () => {
+	test('the vendors whose pages document read-only keys are all here', () => {
+		expect(READ_ONLY_VENDORS).toEqual(expect.arrayContaining(['leadLex', 'openCx', 'raze']));
+	});
+
 	test.each(READ_ONLY_VENDORS)('%s: a refused create names the item, the provider, the create, the status and the message', async (vendor) => {
 		const result = await run(sandbox(), upsertByEmail(vendor, 'ro@example.com'), [{}], { keys: { [vendor]: READ_ONLY_KEY[vendor] } });
 		expect(result.error?.message).toMatch(new RegExp(`^${LABEL[vendor]} denied the create of the contact with email "ro@example.com" \\(403[^)]*\\): .+ \\(item 0\\)$`));

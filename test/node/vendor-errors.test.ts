@@ -7,6 +7,7 @@ import { findProvider } from '../../nodes/ContactHub/providers/registry';
 import type { ContactProvider } from '../../nodes/ContactHub/providers/types';
 import {
 	AUTH_HEADER,
+	LABEL,
 	METHOD,
 	SANDBOX_KEYS,
 	SEED_IDS,
@@ -38,7 +39,7 @@ describe('404: the contact does not exist', () => {
 		expect(result.error?.message).toBe(message);
 		expect(result.error?.httpCode).toBe('404');
 		expect(result.error?.description).toBe(
-			`Check the Contact ID: it must be the ${findProvider(vendor)!.label} ID of an existing contact, not a name or an email.`,
+			`Check the Contact ID: it must be the ${LABEL[vendor]} ID of an existing contact, not a name or an email.`,
 		);
 		expect(sandbox().requests.map((request) => request.path)).toEqual([UPDATE_PATH[vendor](MISSING)]);
 	});
@@ -61,7 +62,7 @@ describe('401: a wrong API key', () => {
 		expect(result.error?.message).toBe(message);
 		expect(result.error?.httpCode).toBe('401');
 		expect(result.error?.description).toBe(
-			`Check the ${findProvider(vendor)!.label} credential: the API key is missing, wrong, expired or revoked.`,
+			`Check the ${LABEL[vendor]} credential: the API key is missing, wrong, expired or revoked.`,
 		);
 		expect(sandbox().stats().updatesApplied[vendor]).toBe(0);
 		expectNoKey(visibleText(result));
@@ -98,7 +99,7 @@ describe('403: a read-only key; the message says which permission is needed', ()
 		expect(result.error?.message).toBe(message);
 		expect(result.error?.httpCode).toBe('403');
 		expect(result.error?.description).toBe(
-			`Check the ${findProvider(vendor)!.label} credential: the API key is valid but not allowed to update contacts. Give the key the ${permission} permission in ${findProvider(vendor)!.label}, or use a key that has it.`,
+			`Check the ${LABEL[vendor]} credential: the API key is valid but not allowed to update contacts. Give the key the ${permission} permission in ${LABEL[vendor]}, or use a key that has it.`,
 		);
 		expect(sandbox().getContact(vendor, SEED_IDS[vendor])).toEqual(before);
 		expectNoKey(visibleText(result));
