@@ -19,10 +19,10 @@ import { LINES, LINE_ENV, findLine, lineNodeVersion } from '../e2e/lib/lines.mjs
 
 const REPO_DIR = join(import.meta.dirname, '..');
 /** The suite every line runs. */
-export const MATRIX_TESTS = ['e2e/contact-hub.test.mjs', 'e2e/reliability.test.mjs', 'e2e/agent.test.mjs', 'e2e/unverified.test.mjs'];
+const MATRIX_TESTS = ['e2e/contact-hub.test.mjs', 'e2e/reliability.test.mjs', 'e2e/agent.test.mjs', 'e2e/unverified.test.mjs'];
 
 /** node:test's TAP summary (`# pass N`, `# fail M`, ...) as numbers; null when it is missing. */
-export function tapCounts(tap) {
+function tapCounts(tap) {
 	const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? NaN);
 	const [pass, fail, cancelled, skipped] = ['pass', 'fail', 'cancelled', 'skipped'].map(count);
 	if (Number.isNaN(pass) || Number.isNaN(fail)) return null;
@@ -31,7 +31,7 @@ export function tapCounts(tap) {
 }
 
 /** `n8n <version> on Node <version>: N passed, M failed` */
-export function summaryLine({ n8n, node, passed, failed }) {
+function summaryLine({ n8n, node, passed, failed }) {
 	return `n8n ${n8n} on Node ${node}: ${passed} passed, ${failed} failed`;
 }
 

@@ -8,7 +8,7 @@
 import { pathToFileURL } from 'node:url';
 
 /** What is missing for a publish that n8n accepts; empty when `env` is the publish workflow's. */
-export function publishProblems(env) {
+function publishProblems(env) {
 	if (env.npm_config_dry_run === 'true') return [];
 	const problems = [];
 	if (env.GITHUB_ACTIONS !== 'true') problems.push('not running in GitHub Actions (GITHUB_ACTIONS is not "true")');

@@ -95,7 +95,7 @@ export interface RunSpec {
 }
 
 /** One run as it happened: the node's own account, and the sandbox's. */
-export interface RunRecord {
+interface RunRecord {
 	spec: RunSpec;
 	ids: string[];
 	/** The node's output (Continue On Fail, or a run that finished). */

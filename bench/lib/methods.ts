@@ -39,7 +39,7 @@ export const METHOD_LABEL: Record<Method, string> = {
 	'c*L': 'Contact Hub, Map Automatically, find by email',
 };
 
-export interface BenchItem extends IDataObject {
+interface BenchItem extends IDataObject {
 	id: string;
 	name: string;
 	tags: string[];
@@ -161,7 +161,7 @@ async function httpRequestNode(razeBase: string, items: BenchItem[], concurrency
 }
 
 /** How a Contact Hub bench workflow maps: three expressions per item, the input's keys by ID, or by email (a look-up first). */
-export type ContactHubMapping = 'expressions' | 'auto' | 'autoLookup';
+type ContactHubMapping = 'expressions' | 'auto' | 'autoLookup';
 
 /** Contact Hub with Parallel Requests C, mapped as `mapping` says. */
 export function contactHubBenchWorkflow(concurrency: number, mapping: ContactHubMapping = 'expressions'): IWorkflowBase {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 
 import { chromium } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Launch headless chromium with a page whose every request not to 127.0.0.1 is aborted

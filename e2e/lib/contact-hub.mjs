@@ -124,9 +124,9 @@ export const CONTACT_KEYS = [
 ];
 
 export const EXAMPLE_WORKFLOW_FILE = join(REPO_DIR, 'examples/update-a-contact-in-each-provider.json');
-export const EXAMPLE_CREDENTIALS_FILE = join(REPO_DIR, 'examples/sandbox-credentials.json');
+const EXAMPLE_CREDENTIALS_FILE = join(REPO_DIR, 'examples/sandbox-credentials.json');
 /** The sandbox origin the credential templates are written for (`npm run sandbox`'s default port). */
-export const TEMPLATE_SANDBOX_URL = 'http://127.0.0.1:4010';
+const TEMPLATE_SANDBOX_URL = 'http://127.0.0.1:4010';
 
 /** The example workflow "Update a contact in each provider" (a fresh copy). */
 export function exampleWorkflow() {

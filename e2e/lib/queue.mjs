@@ -28,13 +28,13 @@ export { postgresBin, postgresEnv, startPostgres } from './postgres.mjs';
 export { ensureRedisServer, redisCli, startRedis } from './redis.mjs';
 
 /** Jobs each worker runs at once (`n8n worker --concurrency`); n8n warns below 5. */
-export const DEFAULT_CONCURRENCY = 5;
+const DEFAULT_CONCURRENCY = 5;
 
 /**
  * The environment every queue-mode process shares: Postgres, Redis (Bull) and one encryption
  * key (workers decrypt the credentials main stored).
  */
-export function queueEnv({ postgres, redis, encryptionKey }) {
+function queueEnv({ postgres, redis, encryptionKey }) {
 	return {
 		...postgresEnv(postgres),
 		EXECUTIONS_MODE: 'queue',
@@ -48,7 +48,7 @@ export function queueEnv({ postgres, redis, encryptionKey }) {
  * Install a `npm pack` tarball into `<userFolder>/.n8n/nodes` with exactly the README's
  * command: `npm install --legacy-peer-deps <tgz>` in that folder.
  */
-export function installPackageLikeReadme(userFolder, tgz) {
+function installPackageLikeReadme(userFolder, tgz) {
 	const dir = nodesDir(userFolder);
 	mkdirSync(dir, { recursive: true });
 	// the file n8n's own installer starts from; it also keeps npm from looking further up
@@ -145,7 +145,7 @@ async function startWorker({ index, userFolder, mainPort, concurrency, env, time
 }
 
 /** Execution ids in a worker's log lines `Worker started|finished execution <id> (job <n>)`. */
-export function loggedExecutions(logFile, what = 'started') {
+function loggedExecutions(logFile, what = 'started') {
 	const text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
 	const re = new RegExp(`Worker ${what} execution (\\d+) \\(job (\\d+)\\)`, 'g');
 	return [...text.matchAll(re)].map((m) => ({ executionId: m[1], jobId: m[2] }));
@@ -287,7 +287,7 @@ export async function stopQueueStack(stack) {
 }
 
 /** All PIDs of our processes: each group leader and every process in its group. */
-export function stackPids(stack) {
+function stackPids(stack) {
 	const leaders = new Set([stack.main?.pid, stack.postgres?.pid, stack.redis?.pid, ...stack.workers.map((w) => w.pid)].filter(Boolean));
 	const pids = [];
 	for (const name of readdirSync('/proc')) {

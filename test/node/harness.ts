@@ -148,7 +148,7 @@ export function credentialsFor(
 	);
 }
 
-export interface RunOptions {
+interface RunOptions {
 	onError?: INode['onError'];
 	keys?: Partial<Record<Vendor, string>>;
 	baseUrls?: Partial<Record<Vendor, string>>;

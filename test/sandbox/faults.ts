@@ -7,7 +7,7 @@ export const FAULT_KINDS: FaultKind[] = ['status500', 'status502Html', 'hang', '
 const FAULT_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** The request a queued fault is tested against. */
-export interface FaultTarget {
+interface FaultTarget {
 	vendor: Vendor;
 	method: string;
 	/** Path after the vendor prefix, without the query. */

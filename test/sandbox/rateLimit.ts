@@ -20,7 +20,7 @@ interface DailyCap {
 	counters: Map<string, Counter>;
 }
 
-export type RateDecision = { limited: boolean; info: RateInfo };
+type RateDecision = { limited: boolean; info: RateInfo };
 
 function counterFor(counters: Map<string, Counter>, key: string, period: number): Counter {
 	let counter = counters.get(key);

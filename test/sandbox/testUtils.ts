@@ -13,7 +13,7 @@ export interface HttpResult {
 	json: any;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
 	method?: string;
 	headers?: Record<string, string>;
 	/** Sent as JSON. */
@@ -71,7 +71,7 @@ export function everyVendor<T>(value: T): Record<Vendor, T> {
 	return Object.fromEntries(VENDORS.map((vendor) => [vendor, value])) as Record<Vendor, T>;
 }
 
-export interface CallOptions extends Omit<RequestOptions, 'method'> {
+interface CallOptions extends Omit<RequestOptions, 'method'> {
 	/** Key to authenticate with; default the vendor's valid key; null = no auth header. */
 	key?: string | null;
 }

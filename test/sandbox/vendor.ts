@@ -4,7 +4,7 @@ import type { ParsedBody, Reply } from './http';
 import type { BlandFindAnswer, Contact, RateSignals, RazeListShape, ResetFormat } from './types';
 
 /** What a key may do: read-only keys get 'read'. */
-export type Scope = 'read' | 'write';
+type Scope = 'read' | 'write';
 
 export type AuthResult = { ok: true; scope: Scope } | { ok: false; reply: Reply };
 

@@ -15,7 +15,7 @@ import {
 } from './types';
 
 /** A provider as its module writes it: everything but what its table gives. */
-export type ProviderSpec = Omit<ContactProvider, 'fields' | 'toBody' | 'toContact' | 'toCreateBody' | 'toCreatedContact' | 'toReadContact'>;
+type ProviderSpec = Omit<ContactProvider, 'fields' | 'toBody' | 'toContact' | 'toCreateBody' | 'toCreatedContact' | 'toReadContact'>;
 
 type OutputValue = NormalizedContact[string];
 

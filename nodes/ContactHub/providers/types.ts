@@ -40,7 +40,7 @@ interface KindValues {
 }
 
 /** The value a field holds once validated. */
-export type FieldValue<F extends ContactField> = KindValues[(typeof FIELD_KINDS)[F]];
+type FieldValue<F extends ContactField> = KindValues[(typeof FIELD_KINDS)[F]];
 
 /** The fields the simplified output shows: every field but the ones only sent. */
 export type OutputField = { [F in ContactField]: (typeof FIELD_KINDS)[F] extends 'overrides' ? never : F }[ContactField];
@@ -60,7 +60,7 @@ export interface NormalizedContact extends OutputFields {
 }
 
 /** What a provider can read out of a vendor's error body. */
-export interface VendorError {
+interface VendorError {
 	code?: string;
 	message?: string;
 	fields?: Record<string, string>;
@@ -69,7 +69,7 @@ export interface VendorError {
 }
 
 /** How custom field values must look for a vendor. */
-export type CustomFieldValues = 'json' | 'strings';
+type CustomFieldValues = 'json' | 'strings';
 
 /** What a contact can be found by, besides its ID: the `identifyBy` values other than `id` (public contract). */
 export const LOOKUP_KINDS = ['email', 'phone', 'externalId'] as const;
@@ -77,7 +77,7 @@ export const LOOKUP_KINDS = ['email', 'phone', 'externalId'] as const;
 export type LookupKind = (typeof LOOKUP_KINDS)[number];
 
 /** One request of a look-up, relative to the credential's base URL (the query already encoded). */
-export interface LookupRequest {
+interface LookupRequest {
 	method: 'GET' | 'POST';
 	path: string;
 	body?: IDataObject;
@@ -92,13 +92,13 @@ export interface Candidate {
 }
 
 /** One answer of a look-up: its candidates, partial matches included, and whether a next page exists. */
-export interface LookupPage {
+interface LookupPage {
 	candidates: Candidate[];
 	hasMore: boolean;
 }
 
 /** How a vendor finds contacts by an identifier other than its ID, as its pages document it. */
-export interface ContactLookup {
+interface ContactLookup {
 	/** The kinds this vendor documents a look-up for. */
 	by: readonly LookupKind[];
 	/** The request for one page (from 1) of a look-up of `value`, already normalised (E.164 for phones). */
@@ -120,7 +120,7 @@ export interface CreateAnswer {
 }
 
 /** How a vendor creates a contact, as its create page documents it. */
-export interface ContactCreate {
+interface ContactCreate {
 	/** The create's path, relative to the credential's base URL (always a POST). */
 	path: string;
 	/** Node field → the create body's key, in body order; fields not listed go in one update right after the create. Default: the update's table. */
@@ -136,7 +136,7 @@ export interface ContactCreate {
 }
 
 /** How a vendor reads one contact by its ID (GET), as its pages document it. */
-export interface ContactRead {
+interface ContactRead {
 	/** The read path for an already percent-encoded contact ID, relative to the credential's base URL. */
 	path(encodedId: string): string;
 	/** The contact from the answer, with its identifiers, to check it carries a value and to output it; undefined when unreadable. */
@@ -144,7 +144,7 @@ export interface ContactRead {
 }
 
 /** What a simplified output reads beyond the table's keys: keys some answers use instead, and identifiers listed apart. */
-export interface ReadExtras {
+interface ReadExtras {
 	/** Another key the same value comes under in some answers (LeadLex's list: `company_name`, its get: `company`). */
 	aliases?: Partial<Record<OutputField | 'createdAt' | 'updatedAt', string>>;
 	/** Values the contact lists apart from its fields (Bland AI's identifiers), for the keys the fields leave empty. */
