@@ -47,7 +47,7 @@ export const UPDATE_PATH = perVendor((vendor) => DOCUMENTED[vendor].update.path)
 export const METHOD = perVendor((vendor) => DOCUMENTED[vendor].update.method);
 
 /** The auth header each vendor documents, as node's http server presents it (lower-cased name). */
-export const AUTH_HEADER = perVendor((vendor): [string, (key: string) => string] => [DOCUMENTED[vendor].auth.header, DOCUMENTED[vendor].auth.value]);
+export const AUTH_HEADER = perVendor((vendor): [string, (key: string) => string] => [DOCUMENTED[vendor].auth.header.toLowerCase(), DOCUMENTED[vendor].auth.value]);
 
 /** The key of the name in each vendor's contacts. */
 export const NAME_KEY = perVendor((vendor) => DOCUMENTED[vendor].keys.name);
@@ -92,22 +92,10 @@ export function readRequest(vendor: Vendor, id: string): SentRequest | undefined
 /** What a dry run shows where the API key would go. */
 const KEY_PLACEHOLDER = '<API key from the credential>';
 
-// How each vendor's page spells its auth header's name, which a dry run shows as written (DOCUMENTED has it lower-cased,
-// as Node's http server presents it). Another vendor's spelling is taken from the output in any case; its value is still checked.
-const AUTH_HEADER_SPELLING = {
-	blandAi: 'authorization',
-	leadLex: 'Authorization',
-	openCx: 'Authorization',
-	raze: 'X-API-Key',
-} satisfies Partial<Record<Vendor, string>>;
-
-/** The headers a dry run of `vendor` shows: JSON, and its auth header holding the placeholder; `shown` is the output's. */
-export function dryRunHeaders(vendor: Vendor, shown: unknown = {}): Record<string, string> {
-	const [name, form] = AUTH_HEADER[vendor];
-	const shownNames = typeof shown === 'object' && shown !== null ? Object.keys(shown) : [];
-	const spelled =
-		(AUTH_HEADER_SPELLING as Partial<Record<Vendor, string>>)[vendor] ?? shownNames.find((key) => key.toLowerCase() === name) ?? name;
-	return { 'Content-Type': 'application/json', Accept: 'application/json', [spelled]: form(KEY_PLACEHOLDER) };
+/** The headers a dry run of `vendor` shows: JSON, and its auth header (as the vendor's page spells it) holding the placeholder. */
+export function dryRunHeaders(vendor: Vendor): Record<string, string> {
+	const { header, value } = DOCUMENTED[vendor].auth;
+	return { 'Content-Type': 'application/json', Accept: 'application/json', [header]: value(KEY_PLACEHOLDER) };
 }
 
 /** Every key the sandbox knows, plus the wrong ones the tests use: none may ever show up in an output. */

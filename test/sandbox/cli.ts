@@ -39,7 +39,7 @@ export function vendorFacts(): VendorFacts[] {
 		keys: SANDBOX_KEYS[vendor],
 		seedId: SEED_IDS[vendor],
 		contactKeys: DOCUMENTED[vendor].keys,
-		authHeader: DOCUMENTED[vendor].auth.header,
+		authHeader: DOCUMENTED[vendor].auth.header.toLowerCase(),
 	}));
 }
 

@@ -88,7 +88,7 @@ export type SentRequest = [method: string, path: string, body: unknown];
 export interface Documented {
 	/** The contact keys (in request bodies and stored contacts) of the node's Name, Email and Phone. */
 	keys: { name: string; email: string; phone: string };
-	/** The auth header, lower-cased as Node's http server presents it, and its value for a key. */
+	/** The auth header as the vendor's page spells it (Node's http server presents it lower-cased), and its value for a key. */
 	auth: { header: string; value(key: string): string };
 	/** The update of a contact whose ID is already URL-encoded. */
 	update: { method: 'PATCH' | 'PUT'; path(encodedId: string): string };

@@ -291,7 +291,7 @@ export const leadLex = {
 	createRoute: { method: 'POST', path: '/v1/contacts' },
 	documented: {
 		keys: { name: 'full_name', email: 'email', phone: 'phone' },
-		auth: { header: 'authorization', value: (key) => `Bearer ${key}` },
+		auth: { header: 'Authorization', value: (key) => `Bearer ${key}` },
 		update: { method: 'PATCH', path: (id) => `/v1/contacts/${id}` },
 		readPath: (id) => `/v1/contacts/${id}`,
 		lookupByEmail: (email) => ['GET', `/v1/contacts?search=${encodeURIComponent(email)}&per_page=100&page=1`, undefined],

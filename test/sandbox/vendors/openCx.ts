@@ -186,7 +186,7 @@ export const openCx = {
 	createRoute: { method: 'POST', path: '/contacts' },
 	documented: {
 		keys: { name: 'name', email: 'email', phone: 'phone' },
-		auth: { header: 'authorization', value: (key) => `Bearer ${key}` },
+		auth: { header: 'Authorization', value: (key) => `Bearer ${key}` },
 		update: { method: 'PATCH', path: (id) => `/contacts/${id}` },
 		lookupByEmail: (email) => ['GET', `/chat/sessions/search?q=${encodeURIComponent(email)}`, undefined],
 		body: (fields) => ({ contact: fields }),

@@ -223,7 +223,7 @@ export const raze = {
 	createRoute: { method: 'POST', path: '/external/v1/contacts' },
 	documented: {
 		keys: { name: 'name', email: 'email', phone: 'phone' },
-		auth: { header: 'x-api-key', value: (key) => key },
+		auth: { header: 'X-API-Key', value: (key) => key },
 		update: { method: 'PUT', path: (id) => `/external/v1/contacts/${id}` },
 		readPath: (id) => `/external/v1/contacts/${id}`,
 		lookupByEmail: (email) => ['GET', `/external/v1/contacts?email=${encodeURIComponent(email)}&limit=100&page=1`, undefined],
