@@ -2,19 +2,22 @@
  * The engine's per-vendor rules, for every vendor the registries hold: the documented requests (update, look-up,
  * read, auth header), update by ID and by email, a look-up read past its first page, Create or Update (created once,
  * then updated), Get, bad input refused before sending, each sandbox fault on an update, a cancel mid-run, pacing by
- * the vendor's rate-limit headers where it sends them, hostile input, and no key in anything a user sees.
+ * the vendor's rate-limit headers where it sends them, hostile input, the credential and its test, and no key in anything a user sees.
  * Expectations come from the vendor's sandbox module (its label, keys, documented requests, generated contacts,
  * create route and rate-limit headers), never from the provider module.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
+import type { IDataObject, IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { credentialTestRequest } from '../helpers/credentials-helper';
 
 import { listedItems, trackedNode } from '../helpers/runs';
-import { CONTACT_HUB_TYPE, contactHubWorkflow, runWorkflow } from '../helpers/workflow';
+import { CONTACT_HUB_TYPE, contactHubWorkflow, credentialTypes, runWorkflow } from '../helpers/workflow';
 import type { FaultKind, SentRequest } from '../sandbox';
 import { FAULT_KINDS } from '../sandbox/faults';
 import { VENDOR_MODULES } from '../sandbox/vendors';
 import type { Documented, VendorModule } from '../sandbox/vendor';
-import { credentialsFor, expectNoKey, jsonOf, pairedOf, run, sent, useSandbox, VENDOR_LIST, visibleText, WRONG_KEY, type Vendor } from '../node/harness';
+import { CREDENTIAL_TYPE, credentialsFor, expectNoKey, jsonOf, pairedOf, run, sent, useSandbox, VENDOR_LIST, visibleText, WRONG_KEY, type Vendor } from '../node/harness';
 
 /**
  * What each sandbox fault does to a repeat-safe update sent once: a retry mends a server or network failure, while
@@ -143,6 +146,20 @@ export function contractSuite(only?: readonly string[]): void {
 			expect(wrong.error?.message).toContain(module.label);
 			for (const result of [good, wrong]) expectNoKey(visibleText(result));
 			expect(visibleText(good)).not.toContain(module.keys.valid);
+		});
+
+		test('the credential: a required secret API Key and a Base URL; its test passes with the key and fails with a wrong one', async () => {
+			const credential = credentialTypes[CREDENTIAL_TYPE[vendor]];
+			expect(credential.properties.find(({ name }) => name === 'apiKey')).toMatchObject({ type: 'string', typeOptions: { password: true }, required: true });
+			expect(credential.properties.find(({ name }) => name === 'baseUrl')).toMatchObject({ type: 'string', default: expect.stringMatching(/^https:\/\//) });
+			const statusWith = async (apiKey: string) => {
+				const request = await credentialTestRequest(credential, { apiKey, baseUrl: sandbox().baseUrl(vendor) });
+				return ((await httpRequest({ ...request, returnFullResponse: true, ignoreHttpStatusErrors: true })) as IN8nHttpFullResponse).statusCode;
+			};
+			expect(await statusWith(module.keys.valid)).toBe(200);
+			expect(await statusWith(WRONG_KEY)).toBe(401);
+			expect(sandbox().requests.map(({ method }) => method)).toEqual(['GET', 'GET']);
+			expect(sandbox().requests[0].headers[documented.auth.header.toLowerCase()]).toBe(documented.auth.value(module.keys.valid));
 		});
 
 		(module.rateLimitHeaders ? test : test.skip)('pacing by the vendor\'s rate-limit headers: a small window, every update applied', async () => {

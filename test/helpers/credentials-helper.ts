@@ -6,9 +6,8 @@ import type {
 	INode,
 	INodeCredentialsDetails,
 	IWorkflowExecuteAdditionalData,
-	Workflow,
 } from 'n8n-workflow';
-import { ICredentialsHelper } from 'n8n-workflow';
+import { ICredentialsHelper, Workflow } from 'n8n-workflow';
 
 import { Credentials } from 'n8n-core';
 
@@ -36,6 +35,40 @@ export async function applyAuth(
 		out[where] = target;
 	}
 	return out;
+}
+
+/** A node in an empty workflow: where a credential's expressions are resolved outside a run, as n8n's credential tester does. */
+const CREDENTIAL_TEST_NODE: INode = {
+	id: 'n',
+	name: 'Credential test',
+	type: 'n8n-nodes-contact-hub.contactHub',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+const CREDENTIAL_TEST_WORKFLOW = new Workflow({
+	nodes: [CREDENTIAL_TEST_NODE],
+	connections: {},
+	active: false,
+	nodeTypes: { getByName: () => undefined, getByNameAndVersion: () => undefined, getKnownTypes: () => ({}) } as never,
+});
+
+/** Applies a credential type's `authenticate` to `request` outside a run. */
+export async function authenticateRequest(
+	credentialType: ICredentialType,
+	credentials: ICredentialDataDecryptedObject,
+	request: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	return await applyAuth(credentialType, credentials, request, CREDENTIAL_TEST_WORKFLOW, CREDENTIAL_TEST_NODE);
+}
+
+/** Builds a credential's test request the way n8n's credential tester does: expressions resolved, then authenticated. */
+export async function credentialTestRequest(credentialType: ICredentialType, credentials: { apiKey: string; baseUrl: string }): Promise<IHttpRequestOptions> {
+	const request = { ...credentialType.test!.request } as IHttpRequestOptions;
+	request.baseURL = CREDENTIAL_TEST_WORKFLOW.expression.getSimpleParameterValue(CREDENTIAL_TEST_NODE, request.baseURL as string, 'internal', {
+		$credentials: credentials,
+	}) as string;
+	return await authenticateRequest(credentialType, credentials, request);
 }
 
 /** Credentials held in memory for engine tests; authentication works as in a real n8n. */

@@ -1,9 +1,8 @@
 import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
-import type { ICredentialType, IHttpRequestOptions, IN8nHttpFullResponse, INode } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import type { IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { baseUrlProblem, normalizeBaseUrl } from '../../credentials/apiKeyHeader';
-import { applyAuth } from '../helpers/credentials-helper';
+import { authenticateRequest, credentialTestRequest } from '../helpers/credentials-helper';
 import { credentialTypes, shutdownEngine } from '../helpers/workflow';
 import { CREDENTIAL_TYPE } from '../node/harness';
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type Vendor } from '../sandbox';
@@ -53,33 +52,6 @@ const PUBLISHED = {
 
 const cases = Object.entries(PUBLISHED).map(([vendor, published]) => ({ vendor: vendor as Vendor, ...(published as Published) }));
 
-const node: INode = {
-	id: 'n',
-	name: 'Credential test',
-	type: 'n8n-nodes-contact-hub.contactHub',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
-const workflow = new Workflow({
-	nodes: [node],
-	connections: {},
-	active: false,
-	nodeTypes: { getByName: () => undefined, getByNameAndVersion: () => undefined, getKnownTypes: () => ({}) } as never,
-});
-
-/** Builds the credential's test request the way n8n's credential tester does: expressions resolved, then authenticated. */
-async function testRequest(type: ICredentialType, data: { apiKey: string; baseUrl: string }): Promise<IHttpRequestOptions> {
-	const request = { ...type.test!.request } as IHttpRequestOptions;
-	request.baseURL = workflow.expression.getSimpleParameterValue(
-		node,
-		request.baseURL as string,
-		'internal',
-		{ $credentials: data },
-	) as string;
-	return await applyAuth(type, data, request, workflow, node);
-}
-
 let sandbox: Sandbox;
 beforeAll(async () => {
 	sandbox = await startSandbox();
@@ -118,14 +90,14 @@ describe.each(cases)('$type', ({ type, vendor, displayName, defaultBaseUrl, head
 
 	test('authenticate adds the vendor header built from the key, keeping the request and its other headers', async () => {
 		const original = { url: '/x', method: 'PATCH' as const, headers: { Accept: 'application/json' } };
-		const request = await applyAuth(credential, { apiKey: 'k-123', baseUrl: defaultBaseUrl }, original, workflow, node);
+		const request = await authenticateRequest(credential, { apiKey: 'k-123', baseUrl: defaultBaseUrl }, original);
 		expect(request).toEqual({ ...original, headers: { Accept: 'application/json', [header[0]]: header[1]('k-123') } });
 		// The caller's options are not changed: n8n may reuse them for a retry.
 		expect(original.headers).toEqual({ Accept: 'application/json' });
 	});
 
 	test.each(['', '/', '//'])('test request URL is built from baseUrl (suffix "%s")', async (suffix) => {
-		const request = await testRequest(credential, { apiKey: 'k', baseUrl: `${defaultBaseUrl}${suffix}` });
+		const request = await credentialTestRequest(credential, { apiKey: 'k', baseUrl: `${defaultBaseUrl}${suffix}` });
 		expect(request.baseURL).toBe(defaultBaseUrl);
 		expect(request.method).toBe('GET');
 		const query = request.qs ? `?${new URLSearchParams(request.qs as Record<string, string>)}` : '';
@@ -133,7 +105,7 @@ describe.each(cases)('$type', ({ type, vendor, displayName, defaultBaseUrl, head
 	});
 
 	test('the test normalises Base URL as the node does: surrounding spaces and trailing slashes go', async () => {
-		const request = await testRequest(credential, { apiKey: 'k', baseUrl: ` ${defaultBaseUrl}/ \n` });
+		const request = await credentialTestRequest(credential, { apiKey: 'k', baseUrl: ` ${defaultBaseUrl}/ \n` });
 		expect(request.baseURL).toBe(defaultBaseUrl);
 		expect(normalizeBaseUrl(` ${defaultBaseUrl}/ \n`)).toBe(defaultBaseUrl);
 	});
@@ -146,25 +118,25 @@ describe.each(cases)('$type', ({ type, vendor, displayName, defaultBaseUrl, head
 	])('a Base URL with %s fails the test with the reason, and the node refuses it', async (_label, baseUrl) => {
 		const problem = baseUrlProblem(normalizeBaseUrl(baseUrl));
 		expect(problem).toMatch(/^the Base URL must/);
-		await expect(testRequest(credential, { apiKey: 'k', baseUrl })).rejects.toThrow(`Base URL: ${problem}`);
+		await expect(credentialTestRequest(credential, { apiKey: 'k', baseUrl })).rejects.toThrow(`Base URL: ${problem}`);
 	});
 
 	test('a key pasted with a trailing newline is trimmed; one that cannot be a header value is a clear error', async () => {
-		const trimmed = await applyAuth(credential, { apiKey: '  k-123\n', baseUrl: defaultBaseUrl }, { url: '/x' }, workflow, node);
+		const trimmed = await authenticateRequest(credential, { apiKey: '  k-123\n', baseUrl: defaultBaseUrl }, { url: '/x' });
 		expect(trimmed.headers).toEqual({ [header[0]]: header[1]('k-123') });
-		await expect(applyAuth(credential, { apiKey: 'k-1\r\nX-Evil: 1', baseUrl: defaultBaseUrl }, { url: '/x' }, workflow, node)).rejects.toThrow(
+		await expect(authenticateRequest(credential, { apiKey: 'k-1\r\nX-Evil: 1', baseUrl: defaultBaseUrl }, { url: '/x' })).rejects.toThrow(
 			'API Key: the API Key holds a line break or a character that cannot be sent in an HTTP header; paste the key again',
 		);
-		await expect(applyAuth(credential, { apiKey: ' ', baseUrl: defaultBaseUrl }, { url: '/x' }, workflow, node)).rejects.toThrow('API Key: the API Key is empty');
+		await expect(authenticateRequest(credential, { apiKey: ' ', baseUrl: defaultBaseUrl }, { url: '/x' })).rejects.toThrow('API Key: the API Key is empty');
 	});
 
 	test('test request succeeds against the sandbox with a good key and fails with a bad one', async () => {
-		const good = await testRequest(credential, { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: `${sandbox.baseUrl(vendor)}/` });
+		const good = await credentialTestRequest(credential, { apiKey: SANDBOX_KEYS[vendor].valid, baseUrl: `${sandbox.baseUrl(vendor)}/` });
 		const ok = (await httpRequest({ ...good, returnFullResponse: true, ignoreHttpStatusErrors: true })) as IN8nHttpFullResponse;
 		expect(ok.statusCode).toBe(200);
 		expect(sandbox.requests.at(-1)?.rawPath).toBe(`/${sandbox.baseUrl(vendor).split('/').pop()}${testPath}`);
 
-		const bad = await testRequest(credential, { apiKey: 'wrong-key', baseUrl: sandbox.baseUrl(vendor) });
+		const bad = await credentialTestRequest(credential, { apiKey: 'wrong-key', baseUrl: sandbox.baseUrl(vendor) });
 		const refused = (await httpRequest({ ...bad, returnFullResponse: true, ignoreHttpStatusErrors: true })) as IN8nHttpFullResponse;
 		expect(refused.statusCode).toBe(401);
 	});
