@@ -138,6 +138,31 @@ describe.each(VENDOR_LIST)('%s', (vendor) => {
 		expect(jsonOf(result.items)[0]).toMatchObject({ created: true, email: 'lost@example.com' });
 	});
 
+	test('a create whose answer is lost, then a look-up that fails: the error says the contact may have been created', async () => {
+		const [method, path] = EMAIL_LOOKUP[vendor]('unsure@example.com');
+		sandbox().addFault({ kind: 'hang', phase: 'after', vendor, ...CREATE_ROUTES[vendor] });
+		sandbox().addFault({ kind: 'status500', vendor, method, path: path.split('?')[0], skip: 1 });
+		const result = await run(sandbox(), upsertByEmail(vendor, 'unsure@example.com', { options: { timeout: 400, maxRetries: 0 } }));
+		expect(result.error?.message).toContain(LABEL[vendor]);
+		expect(result.error?.description).toContain(
+			`The create was sent once without an answer that says whether it was applied, and this look-up after it failed, so ${LABEL[vendor]} may have created the contact. Check ${LABEL[vendor]} before running the item again.`,
+		);
+		expect(sandbox().stats().created[vendor]).toBe(1);
+		expect(sent(sandbox())).toEqual([EMAIL_LOOKUP[vendor]('unsure@example.com'), CREATE(vendor, 'unsure@example.com'), EMAIL_LOOKUP[vendor]('unsure@example.com')]);
+	});
+
+	test('a create that fails before committing, each time: sent Max Retries + 1 times, the error says none was applied', async () => {
+		sandbox().addFault({ kind: 'status500', vendor, ...CREATE_ROUTES[vendor], count: 2 });
+		const result = await run(sandbox(), upsertByEmail(vendor, 'refused@example.com', { options: { maxRetries: 1, maxRetryWaitSeconds: 0 } }));
+		expect(result.error?.message).toContain(LABEL[vendor]);
+		expect(result.error?.description).toContain(
+			`The create was sent 2 times, each time without an answer that says whether it was applied; after each, Contact Hub looked the contact up again by its email and did not find it, so it was not created twice. Check ${LABEL[vendor]} before running the item again.`,
+		);
+		expect(sandbox().stats().created[vendor]).toBe(0);
+		const [lookup, create] = [EMAIL_LOOKUP[vendor]('refused@example.com'), CREATE(vendor, 'refused@example.com')];
+		expect(sent(sandbox())).toEqual([lookup, create, lookup, create, lookup]);
+	});
+
 	test('a create that fails with a 500 before committing is looked up, then sent again; one contact', async () => {
 		sandbox().addFault({ kind: 'status500', vendor, ...CREATE_ROUTES[vendor] });
 		const result = await run(sandbox(), upsertByEmail(vendor, 'retry@example.com', { options: { maxRetryWaitSeconds: 0 } }));

@@ -39,7 +39,7 @@ function faultSpecs(body: ParsedBody): FaultSpec[] {
 	if (body.invalidJson) throw new Error('body is not valid JSON');
 	const specs = Array.isArray(body.json) ? body.json : [objectBody(body)];
 	for (const spec of specs) {
-		if (!isPlainObject(spec)) throw new Error('each fault must be an object {kind, count?, vendor?, phase?, method?, path?}');
+		if (!isPlainObject(spec)) throw new Error('each fault must be an object {kind, count?, skip?, vendor?, phase?, method?, path?}');
 		for (const key of ['method', 'path'] as const) {
 			if (spec[key] !== undefined && typeof spec[key] !== 'string') throw new Error(`fault ${key} must be a string`);
 		}

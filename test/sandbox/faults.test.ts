@@ -100,6 +100,16 @@ describe('sandbox: faults', () => {
 		expect((await sampleUpdate(sandbox, 'leadLex')).status).toBe(200);
 	});
 
+	it('skip: the first matching requests pass the fault by, answered as usual; then it applies', async () => {
+		sandbox.addFault({ kind: 'status500', vendor: 'raze', skip: 2 });
+		expect((await sampleUpdate(sandbox, 'leadLex')).status).toBe(200); // not aimed at: not counted
+		expect((await sampleUpdate(sandbox, 'raze')).status).toBe(200);
+		expect((await sampleUpdate(sandbox, 'raze')).status).toBe(200);
+		expect((await sampleUpdate(sandbox, 'raze')).status).toBe(500);
+		expect((await sampleUpdate(sandbox, 'raze')).status).toBe(200);
+		expect(() => sandbox.addFault({ kind: 'status500', skip: -1 })).toThrow('fault skip must be an integer ≥ 0');
+	});
+
 	it('credential-test GETs consume faults too', async () => {
 		sandbox.addFault({ kind: 'status500', vendor: 'openCx' });
 		expect((await call(sandbox, 'openCx', 'GET', CREDENTIAL_TEST.openCx)).status).toBe(500);

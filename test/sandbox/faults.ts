@@ -61,6 +61,8 @@ export function checkFaultSpec(spec: FaultSpec): void {
 	}
 	const count = spec.count ?? 1;
 	if (!Number.isInteger(count) || count < 1) throw new Error('fault count must be an integer ≥ 1');
+	const skip = spec.skip ?? 0;
+	if (!Number.isInteger(skip) || skip < 0) throw new Error('fault skip must be an integer ≥ 0');
 }
 
 /** True when a queued fault applies to the request: every filter it sets must match. */
@@ -74,13 +76,13 @@ function aimsAt(spec: FaultSpec, target: FaultTarget): boolean {
 
 /** Queued one-shot faults plus optional seeded chaos. Queued faults win over chaos. */
 export class FaultPlan {
-	private queue: Array<{ spec: FaultSpec; left: number }> = [];
+	private queue: Array<{ spec: FaultSpec; left: number; skip: number }> = [];
 	private chaos: { spec: ChaosSpec; random: () => number } | null = null;
 
 	/** Queues a fault; faults are consumed in the order they were added. */
 	add(spec: FaultSpec): void {
 		checkFaultSpec(spec);
-		this.queue.push({ spec: { ...spec }, left: spec.count ?? 1 });
+		this.queue.push({ spec: { ...spec }, left: spec.count ?? 1, skip: spec.skip ?? 0 });
 	}
 
 	/** Sets (or with null removes) chaos; the PRNG restarts from the seed. */
@@ -98,11 +100,18 @@ export class FaultPlan {
 		this.chaos = { spec: { ...spec, rates: { ...spec.rates } }, random: mulberry32(spec.seed) };
 	}
 
-	/** The fault for this request, if any (consumes it): the first queued one aimed at it, else chaos. */
+	/**
+	 * The fault for this request, if any (consumes it): the first queued one aimed at it, else chaos. A queued fault
+	 * still skipping lets the request pass it by (counting it) and does not apply: the request is answered as usual.
+	 */
 	next(target: FaultTarget): Decision | undefined {
 		const index = this.queue.findIndex((f) => aimsAt(f.spec, target));
 		if (index >= 0) {
 			const entry = this.queue[index];
+			if (entry.skip > 0) {
+				entry.skip -= 1;
+				return undefined;
+			}
 			entry.left -= 1;
 			if (entry.left === 0) this.queue.splice(index, 1);
 			return { kind: entry.spec.kind, phase: entry.spec.phase ?? 'before', source: 'fault' };

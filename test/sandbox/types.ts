@@ -43,6 +43,8 @@ export interface FaultSpec {
 	kind: FaultKind;
 	/** How many requests this fault answers; default 1. */
 	count?: number;
+	/** How many matching requests pass it by first, answered as usual (e.g. 1: the second look-up fails, not the first); default 0. */
+	skip?: number;
 	vendor?: Vendor;
 	/** 'after' = the update is applied, THEN the fault answer is sent (a lost response). Default 'before'. */
 	phase?: FaultPhase;

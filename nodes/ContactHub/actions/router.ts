@@ -2,6 +2,7 @@ import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, INodeExecut
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { describeReset, VendorLimitReached } from '../engine/budget';
+import { addDescription } from '../engine/errors';
 import { RequestGate } from '../engine/gate';
 import type { RunContext } from '../engine/item';
 import { NewContacts } from '../engine/newContacts';
@@ -142,9 +143,7 @@ function withSummary(error: Error, operation: ContactOperation, outcomes: Array<
 	if (total < 2) return error;
 	const summary = summarize(outcomes, total);
 	error.message = `${error.message} — ${summary}`;
-	const described = error as Error & { description?: string | null };
-	described.description = `${described.description ? `${described.description} ` : ''}The run stopped at this error. Of ${total} items: ${summary}. ${operation.rerunHint}`;
-	return error;
+	return addDescription(error, `The run stopped at this error. Of ${total} items: ${summary}. ${operation.rerunHint}`);
 }
 
 /**

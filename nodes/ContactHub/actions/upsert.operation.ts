@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, IDataObject, INodeExecutionData, INodePrope
 
 import { normalizeBaseUrl } from '../../../credentials/apiKeyHeader';
 import { backoffMs, withJitter } from '../engine/retry';
-import { createAction, excerpt, readAction, type Failure } from '../engine/errors';
+import { addDescription, createAction, excerpt, readAction, type Failure } from '../engine/errors';
 import { labelOf } from '../engine/fields';
 import {
 	apiError,
@@ -150,7 +150,7 @@ function unreadableCreate(provider: ContactProvider, query: LookupQuery, body: u
  * refusal (409) means it exists now, so it is looked up and updated.
  */
 async function createNew(upsert: Upsert): Promise<ItemResult> {
-	const { run, plan, credential, query } = upsert;
+	const { run, plan, query } = upsert;
 	const { provider } = plan;
 	const fields = newContactFields(plan, query);
 	checkRequired(upsert, fields);
@@ -162,7 +162,7 @@ async function createNew(upsert: Upsert): Promise<ItemResult> {
 		if (outcome.kind === 'answered') return await afterCreate(upsert, fields, rest, outcome);
 		if (outcome.kind === 'exists') return await existsNow(upsert, outcome.result);
 		const again = await maybeCreated(async () => {
-			const located = await lookUp(run, plan, credential, query);
+			const located = await lookUpAfterLostCreate(upsert, attempt + 1);
 			if ('contactId' in located) {
 				run.newContacts.remember(upsert.key, located.contactId);
 				return await updateFound(upsert, located.contactId, true);
@@ -180,13 +180,32 @@ async function maybeCreated<T>(task: () => Promise<T>): Promise<T> {
 	return await task().catch(async (error: unknown) => await Promise.reject(error instanceof Cancelled ? new Cancelled(true, 'create') : error));
 }
 
+/** "once", "2 times": how often a create was sent. */
+const sentTimes = (creates: number): string => (creates === 1 ? 'once' : `${creates} times`);
+
+/** The look-up after a create without a clear answer; its failure says the contact may have been created. */
+async function lookUpAfterLostCreate(upsert: Upsert, creates: number): Promise<Awaited<ReturnType<typeof lookUp>>> {
+	const { run, plan, credential, query } = upsert;
+	return await lookUp(run, plan, credential, query).catch(async (error: unknown) => await Promise.reject(mayHaveBeenCreated(error, plan.provider, creates)));
+}
+
+/** A failure after a create without a clear answer: the contact may exist now. */
+function mayHaveBeenCreated(error: unknown, provider: ContactProvider, creates: number): unknown {
+	if (!(error instanceof Error) || error instanceof Cancelled) return error;
+	return addDescription(
+		error,
+		`The create was sent ${sentTimes(creates)} without an answer that says whether it was applied, and this look-up after it failed, so ${provider.label} may have created the contact. Check ${provider.label} before running the item again.`,
+	);
+}
+
 /** The lost create's failure, once the look-ups after it never found the contact. */
 function notCreatedAgain(upsert: Upsert, result: Extract<SendResult, { ok: false }>, creates: number): Error {
 	const error = apiError(upsert.run, upsert.plan, upsert.credential, result.failure, result.body);
 	const word = KIND_WORDS[upsert.query.kind];
-	error.description =
-		`${error.description ?? ''} The create was sent ${creates === 1 ? 'once' : `${creates} times`}, each time without an answer; after each, Contact Hub looked the contact up again by its ${word} and did not find it, so it was not created twice. Check ${upsert.plan.provider.label} before running the item again.`.trim();
-	return error;
+	return addDescription(
+		error,
+		`The create was sent ${sentTimes(creates)}, each time without an answer that says whether it was applied; after each, Contact Hub looked the contact up again by its ${word} and did not find it, so it was not created twice. Check ${upsert.plan.provider.label} before running the item again.`,
+	);
 }
 
 /** A dry run's create: the request, and the update that would follow it for the fields the create does not take. */
@@ -231,10 +250,11 @@ async function afterCreate(
 /** The update after a create failed: the contact exists, without the fields that update carried. */
 function createdButNotUpdated(error: unknown, provider: ContactProvider, contactId: string, rest: ContactUpdate): unknown {
 	if (!(error instanceof Error) || error instanceof Cancelled) return error;
-	const described = error as Error & { description?: string | null };
 	const names = Object.keys(rest).map(labelOf).join(', ');
-	described.description = `${described.description ?? ''} ${provider.label} created the contact (ID ${contactId}), but not ${names}: ${provider.label}'s create does not take them, and this update after it failed. Running the item again finds the contact and updates it.`.trim();
-	return error;
+	return addDescription(
+		error,
+		`${provider.label} created the contact (ID ${contactId}), but not ${names}: ${provider.label}'s create does not take them, and this update after it failed. Running the item again finds the contact and updates it.`,
+	);
 }
 
 /**

@@ -8,6 +8,13 @@ export interface Failure {
 	code?: string;
 }
 
+/** Adds `text` after an error's description, the longer text n8n shows below its message. */
+export function addDescription<E extends Error>(error: E, text: string): E {
+	const described = error as E & { description?: string | null };
+	described.description = described.description ? `${described.description} ${text}` : text;
+	return error;
+}
+
 /**
  * What a request does at the vendor: a read changes nothing (always safe to repeat), an update sets
  * fields (safe to repeat unless it appends), a create adds a contact (never repeated blindly).
