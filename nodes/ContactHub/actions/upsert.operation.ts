@@ -17,6 +17,7 @@ import {
 	wantsRaw,
 	withoutKey,
 	type ItemPlan,
+	type Located,
 	type RunContext,
 } from '../engine/item';
 import { BY_LOOKUP, lookedUp, matchesExactly, type LookupQuery } from '../engine/lookup';
@@ -180,19 +181,23 @@ async function maybeCreated<T>(task: () => Promise<T>): Promise<T> {
 	return await task().catch(async (error: unknown) => await Promise.reject(error instanceof Cancelled ? new Cancelled(true, 'create') : error));
 }
 
+/** Adds `text` to a failure's description; a cancel (which the run reports on its own) and a non-Error pass unchanged. */
+function explained(error: unknown, text: string): unknown {
+	return error instanceof Error && !(error instanceof Cancelled) ? addDescription(error, text) : error;
+}
+
 /** "once", "2 times": how often a create was sent. */
 const sentTimes = (creates: number): string => (creates === 1 ? 'once' : `${creates} times`);
 
 /** The look-up after a create without a clear answer; its failure says the contact may have been created. */
-async function lookUpAfterLostCreate(upsert: Upsert, creates: number): Promise<Awaited<ReturnType<typeof lookUp>>> {
+async function lookUpAfterLostCreate(upsert: Upsert, creates: number): Promise<Located> {
 	const { run, plan, credential, query } = upsert;
 	return await lookUp(run, plan, credential, query).catch(async (error: unknown) => await Promise.reject(mayHaveBeenCreated(error, plan.provider, creates)));
 }
 
 /** A failure after a create without a clear answer: the contact may exist now. */
 function mayHaveBeenCreated(error: unknown, provider: ContactProvider, creates: number): unknown {
-	if (!(error instanceof Error) || error instanceof Cancelled) return error;
-	return addDescription(
+	return explained(
 		error,
 		`The create was sent ${sentTimes(creates)} without an answer that says whether it was applied, and this look-up after it failed, so ${provider.label} may have created the contact. Check ${provider.label} before running the item again.`,
 	);
@@ -249,9 +254,8 @@ async function afterCreate(
 
 /** The update after a create failed: the contact exists, without the fields that update carried. */
 function createdButNotUpdated(error: unknown, provider: ContactProvider, contactId: string, rest: ContactUpdate): unknown {
-	if (!(error instanceof Error) || error instanceof Cancelled) return error;
 	const names = Object.keys(rest).map(labelOf).join(', ');
-	return addDescription(
+	return explained(
 		error,
 		`${provider.label} created the contact (ID ${contactId}), but not ${names}: ${provider.label}'s create does not take them, and this update after it failed. Running the item again finds the contact and updates it.`,
 	);

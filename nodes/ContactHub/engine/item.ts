@@ -171,7 +171,7 @@ export function operationError(run: RunContext, plan: ItemPlan, failure: Failure
 }
 
 /** What the look-up of an item's contact found: the one exact match (as the look-up answered it), or none (with how many matched only partly). */
-type Located = { contactId: string; candidate: Candidate } | { partialMatches: number };
+export type Located = { contactId: string; candidate: Candidate } | { partialMatches: number };
 
 /** The look-up of the item's contact, exact matches only; a failed look-up or two or more matches throw. */
 export async function lookUp(run: RunContext, plan: ItemPlan, credential: ICredentialsDecrypted, query: LookupQuery): Promise<Located> {
